@@ -1,0 +1,1 @@
+"""Sandboxed analyses (solver, stack inspection); talks to the object store only."""

@@ -1,0 +1,87 @@
+// The thoth-graphql knowledge graph schema for JanusGraph; idempotent, applied on every open.
+//
+// Sent as a script by thoth_graphql.store.janusgraph, which reads it as the package resource
+// thoth_graphql/schemas/janusgraph-schema.groovy (that folder links here; a test checks both
+// paths give the same bytes). It reaches the graph through the aliased traversal source `g`,
+// so it works for whichever graph the client names.
+//
+// Vertices: Package(name) -HAS_VERSION-> PackageVersion(vkey, name, version, index_url, ...)
+//           PackageVersion -DEPENDS_ON(ekey, source, target, specifier, extras, marker)-> Package
+//           Document(document_id, ...), GraphMeta(meta_key, generation and element counts)
+// vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
+// Tuples (sha256, extras) are stored as JSON text; absent optional values are absent properties.
+
+def janusGraph = g.getGraph()
+janusGraph.tx().rollback()
+def mgmt = janusGraph.openManagement()
+try {
+    def newKeys = [] as Set
+
+    def vertexLabel = { String name ->
+        mgmt.containsVertexLabel(name) ? mgmt.getVertexLabel(name) : mgmt.makeVertexLabel(name).make()
+    }
+    def edgeLabel = { String name, Multiplicity multiplicity ->
+        mgmt.containsEdgeLabel(name) ? mgmt.getEdgeLabel(name) :
+            mgmt.makeEdgeLabel(name).multiplicity(multiplicity).make()
+    }
+    def propertyKey = { String name, Class type ->
+        if (mgmt.containsPropertyKey(name)) return mgmt.getPropertyKey(name)
+        newKeys << name
+        mgmt.makePropertyKey(name).dataType(type).cardinality(Cardinality.SINGLE).make()
+    }
+
+    def packageLabel = vertexLabel('Package')
+    def versionLabel = vertexLabel('PackageVersion')
+    def documentLabel = vertexLabel('Document')
+    def metaLabel = vertexLabel('GraphMeta')
+    edgeLabel('HAS_VERSION', Multiplicity.ONE2MANY)
+    edgeLabel('DEPENDS_ON', Multiplicity.MULTI)
+
+    def name = propertyKey('name', String)
+    ['version', 'index_url', 'requires_python', 'upload_time', 'sha256'].each { propertyKey(it, String) }
+    propertyKey('yanked', Boolean)
+    def vkey = propertyKey('vkey', String)
+    ['ekey', 'source', 'target', 'specifier', 'extras', 'marker'].each { propertyKey(it, String) }
+    def documentId = propertyKey('document_id', String)
+    ['analyzer', 'analyzer_version', 'datetime', 'environment', 'environment_key'].each {
+        propertyKey(it, String)
+    }
+    def metaKey = propertyKey('meta_key', String)
+    // GraphMeta counters: the generation and the element counts, kept in the same transaction
+    // as the writes so counting never scans the graph. Concurrent writers read, add and write
+    // them: LOCK makes the loser of a race fail at commit (and retry) instead of losing a sum.
+    ['generation', 'packages', 'versions', 'dependencies', 'documents'].each {
+        def counter = propertyKey(it, Long)
+        if (newKeys.contains(it)) mgmt.setConsistency(counter, ConsistencyModifier.LOCK)
+    }
+
+    // Identity lookups, each unique within its label. LOCK makes two writers racing to create
+    // the same element conflict at commit; the adapter retries its idempotent chunk.
+    def reindex = []
+    def uniqueIndex = { String indexName, key, label ->
+        if (mgmt.containsGraphIndex(indexName)) return
+        def index = mgmt.buildIndex(indexName, Vertex.class).addKey(key).indexOnly(label)
+                        .unique().buildCompositeIndex()
+        mgmt.setConsistency(index, ConsistencyModifier.LOCK)
+        // Built in the same transaction as its key, an index is enabled at once; on a key
+        // that already existed (and may hold data) it must be reindexed after the commit.
+        if (!newKeys.contains(key.name())) reindex << indexName
+    }
+    uniqueIndex('packageByName', name, packageLabel)
+    uniqueIndex('versionByKey', vkey, versionLabel)
+    uniqueIndex('documentById', documentId, documentLabel)
+    uniqueIndex('metaByKey', metaKey, metaLabel)
+    mgmt.commit()
+
+    reindex.each { indexName ->
+        ManagementSystem.awaitGraphIndexStatus(janusGraph, indexName)
+                        .status(SchemaStatus.REGISTERED, SchemaStatus.ENABLED).call()
+        def m = janusGraph.openManagement()
+        m.updateIndex(m.getGraphIndex(indexName), SchemaAction.REINDEX).get()
+        m.commit()
+    }
+} catch (e) {
+    if (mgmt.isOpen()) mgmt.rollback()
+    throw e
+}
+'schema-ok'

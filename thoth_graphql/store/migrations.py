@@ -1,0 +1,69 @@
+"""Schema versions of the embedded SQLite graph and the steps between them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Each entry moves the schema from version i to i + 1; append, never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta(key, value) VALUES ('generation', 0);
+    CREATE TABLE package (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE package_version (
+        id INTEGER PRIMARY KEY,
+        package_id INTEGER NOT NULL REFERENCES package(id),
+        version TEXT NOT NULL,
+        index_url TEXT NOT NULL,
+        requires_python TEXT,
+        yanked INTEGER NOT NULL DEFAULT 0,
+        upload_time TEXT,
+        sha256 TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (package_id, version, index_url)
+    );
+    CREATE TABLE depends_on (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES package_version(id),
+        package_id INTEGER NOT NULL REFERENCES package(id),
+        specifier TEXT NOT NULL,
+        extras TEXT NOT NULL,
+        marker TEXT NOT NULL,
+        UNIQUE (version_id, package_id, specifier, extras, marker)
+    );
+    CREATE INDEX depends_on_target ON depends_on(package_id);
+    CREATE TABLE document (
+        document_id TEXT PRIMARY KEY,
+        analyzer TEXT NOT NULL,
+        analyzer_version TEXT NOT NULL,
+        datetime TEXT NOT NULL,
+        environment_key TEXT
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the file up to SCHEMA_VERSION, each step in its own transaction."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"graph file has schema version {current}, newer than this server's "
+            f"{SCHEMA_VERSION}; upgrade thoth-graphql"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

@@ -1,0 +1,416 @@
+"""The embedded graph store: the knowledge graph in one SQLite file (WAL, durable commits).
+
+All SQLite work runs on one dedicated thread, so the event loop never blocks and the
+connection is never shared between threads. Every write is one transaction: it is
+either all there after a crash (`synchronous=FULL`) or not there at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from thoth_graphql.domain import (
+    Dependency,
+    Package,
+    PackageVersion,
+    Release,
+    VersionKey,
+)
+from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.store.migrations import migrate
+from thoth_graphql.store.port import (
+    Closure,
+    Dependent,
+    DocumentRef,
+    GraphCounts,
+    StoredRelease,
+    WriteReport,
+)
+
+T = TypeVar("T")
+
+# SQLite's default limit of host parameters per statement is 32766; stay well below.
+_CHUNK = 900
+
+
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _extras_text(extras: tuple[str, ...]) -> str:
+    return ",".join(extras)
+
+
+def _extras_tuple(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+class SqliteGraphStore:
+    """GraphStore over a SQLite file; `SqliteGraphStore(data_dir / "graph.sqlite3")`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.round_trips = 0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._db: sqlite3.Connection | None = None
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        self.round_trips += 1
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, work)
+
+    def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        if self._db is None:
+            raise RuntimeError("the store is not open")
+        return work(self._db)
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=10000")
+        migrate(db)
+        self._db = db
+
+    async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._connect)
+
+    async def close(self) -> None:
+        def shut() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, shut)
+        self._executor.shutdown(wait=True)
+
+    # -- writes -----------------------------------------------------------------------
+
+    async def write_releases(
+        self, releases: Sequence[Release], document: DocumentRef | None = None
+    ) -> WriteReport:
+        return await self._run(lambda db: _write(db, releases, document))
+
+    # -- reads ------------------------------------------------------------------------
+
+    async def generation(self) -> int:
+        return await self._run(_generation)
+
+    async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
+        ids = list(dict.fromkeys(document_ids))
+
+        def read(db: sqlite3.Connection) -> set[str]:
+            known: set[str] = set()
+            for part in _chunks(ids):
+                rows = db.execute(
+                    f"SELECT document_id FROM document WHERE document_id IN ({_marks(len(part))})",
+                    part,
+                )
+                known.update(r[0] for r in rows)
+            return known
+
+        return await self._run(read)
+
+    async def packages(self, names: Sequence[str]) -> list[Package | None]:
+        wanted = list(dict.fromkeys(names))
+
+        def read(db: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for part in _chunks(wanted):
+                rows = db.execute(
+                    f"SELECT name FROM package WHERE name IN ({_marks(len(part))})",
+                    part,
+                )
+                found.update(r[0] for r in rows)
+            return found
+
+        found = await self._run(read)
+        return [Package(n) if n in found else None for n in names]
+
+    async def versions_of(self, names: Sequence[str]) -> list[list[PackageVersion]]:
+        wanted = list(dict.fromkeys(names))
+        by_name = await self._run(lambda db: _versions_by_name(db, wanted))
+        return [newest_first(by_name.get(n, [])) for n in names]
+
+    async def dependencies_of(self, versions: Sequence[VersionKey]) -> list[list[Dependency]]:
+        wanted = list(dict.fromkeys(versions))
+
+        def read(db: sqlite3.Connection) -> dict[VersionKey, list[Dependency]]:
+            found: dict[VersionKey, list[Dependency]] = {}
+            for part in _chunks(wanted, _CHUNK // 3):
+                where = " OR ".join(["(p.name=? AND v.version=? AND v.index_url=?)"] * len(part))
+                params = [x for k in part for x in (k.name, k.version, k.index_url)]
+                rows = db.execute(
+                    "SELECT p.name, v.version, v.index_url, t.name, "
+                    "d.specifier, d.extras, d.marker FROM depends_on d "
+                    "JOIN package_version v ON v.id = d.version_id "
+                    "JOIN package p ON p.id = v.package_id JOIN package t ON t.id = d.package_id "
+                    f"WHERE {where}",
+                    params,
+                )
+                for name, version, index_url, target, spec, extras, marker in rows:
+                    found.setdefault(VersionKey(name, version, index_url), []).append(
+                        Dependency(target, spec, _extras_tuple(extras), marker or None)
+                    )
+            return found
+
+        found = await self._run(read)
+        return [edge_order(found.get(k, [])) for k in versions]
+
+    async def dependents_of(self, names: Sequence[str]) -> list[list[Dependent]]:
+        wanted = list(dict.fromkeys(names))
+
+        def read(db: sqlite3.Connection) -> dict[str, list[Dependent]]:
+            found: dict[str, list[Dependent]] = {}
+            for part in _chunks(wanted):
+                rows = db.execute(
+                    "SELECT t.name, p.name, v.version, v.index_url, "
+                    "d.specifier, d.extras, d.marker FROM package t "
+                    "JOIN depends_on d ON d.package_id = t.id "
+                    "JOIN package_version v ON v.id = d.version_id "
+                    "JOIN package p ON p.id = v.package_id "
+                    f"WHERE t.name IN ({_marks(len(part))}) "
+                    "ORDER BY p.name, v.id",
+                    part,
+                )
+                for target, name, version, index_url, spec, extras, marker in rows:
+                    found.setdefault(target, []).append(
+                        Dependent(
+                            VersionKey(name, version, index_url),
+                            Dependency(target, spec, _extras_tuple(extras), marker or None),
+                        )
+                    )
+            return found
+
+        found = await self._run(read)
+        return [found.get(n, []) for n in names]
+
+    async def search_packages(
+        self, prefix: str, first: int, after: str | None = None
+    ) -> list[Package]:
+        def read(db: sqlite3.Connection) -> list[Package]:
+            # `name >= prefix AND name < prefix + U+FFFF` uses the unique index on name.
+            rows = db.execute(
+                "SELECT name FROM package WHERE name >= ? AND name < ? AND name > ? "
+                "ORDER BY name LIMIT ?",
+                (prefix, prefix + "\uffff", after or "", first),
+            )
+            return [Package(r[0]) for r in rows]
+
+        return await self._run(read)
+
+    async def load_closure(self, roots: Sequence[str]) -> Closure:
+        closure = Closure()
+        seen: set[str] = set()
+        frontier = list(dict.fromkeys(roots))
+        while frontier:
+            seen.update(frontier)
+            level = await self._run(partial(_releases_by_name, names=frontier))
+            closure.round_trips += 1
+            closure.depth += 1
+            following: dict[str, None] = {}
+            for name in frontier:
+                releases = level.get(name)
+                if not releases:
+                    closure.missing.add(name)
+                    continue
+                closure.releases[name] = releases
+                for release in releases:
+                    for dep in release.dependencies:
+                        if dep.name not in seen:
+                            following[dep.name] = None
+            frontier = list(following)
+        return closure
+
+    async def counts(self) -> GraphCounts:
+        def read(db: sqlite3.Connection) -> GraphCounts:
+            row = db.execute(
+                "SELECT (SELECT count(*) FROM package), (SELECT count(*) FROM package_version), "
+                "(SELECT count(*) FROM depends_on), (SELECT count(*) FROM document)"
+            ).fetchone()
+            return GraphCounts(*row)
+
+        return await self._run(read)
+
+
+# -- statements (run on the store's thread) ---------------------------------------------
+
+
+def _generation(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0])
+
+
+def _ids_of_packages(db: sqlite3.Connection, names: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for part in _chunks(list(names)):
+        rows = db.execute(
+            f"SELECT name, id FROM package WHERE name IN ({_marks(len(part))})",
+            part,
+        )
+        ids.update(rows)
+    return ids
+
+
+def _write(
+    db: sqlite3.Connection, releases: Sequence[Release], document: DocumentRef | None
+) -> WriteReport:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        report = _write_in_transaction(db, releases, document)
+        if report.changed:
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _write_in_transaction(
+    db: sqlite3.Connection, releases: Sequence[Release], document: DocumentRef | None
+) -> WriteReport:
+    before = db.total_changes
+    names = dict.fromkeys(
+        [r.version.name for r in releases] + [d.name for r in releases for d in r.dependencies]
+    )
+    db.executemany("INSERT OR IGNORE INTO package(name) VALUES (?)", [(n,) for n in names])
+    packages_created = db.total_changes - before
+    package_ids = _ids_of_packages(db, list(names))
+
+    before = db.total_changes
+    db.executemany(
+        "INSERT OR IGNORE INTO package_version"
+        "(package_id, version, index_url, requires_python, yanked, upload_time, sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                package_ids[v.name],
+                v.version,
+                v.index_url,
+                v.requires_python,
+                int(v.yanked),
+                v.upload_time,
+                json.dumps(list(v.sha256)),
+            )
+            for v in (r.version for r in releases)
+        ],
+    )
+    versions_created = db.total_changes - before
+
+    version_ids: dict[tuple[int, str, str], int] = {}
+    for part in _chunks(list(dict.fromkeys(package_ids[r.version.name] for r in releases))):
+        rows = db.execute(
+            "SELECT package_id, version, index_url, id FROM package_version "
+            f"WHERE package_id IN ({_marks(len(part))})",
+            part,
+        )
+        version_ids.update(((p, v, i), vid) for p, v, i, vid in rows)
+
+    before = db.total_changes
+    db.executemany(
+        "INSERT OR IGNORE INTO depends_on(version_id, package_id, specifier, extras, marker) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                version_ids[(package_ids[r.version.name], r.version.version, r.version.index_url)],
+                package_ids[d.name],
+                d.specifier,
+                _extras_text(d.extras),
+                d.marker or "",
+            )
+            for r in releases
+            for d in r.dependencies
+        ],
+    )
+    dependencies_created = db.total_changes - before
+
+    documents_created = 0
+    if document is not None:
+        before = db.total_changes
+        env = document.environment
+        db.execute(
+            "INSERT OR IGNORE INTO document"
+            "(document_id, analyzer, analyzer_version, datetime, environment_key) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                document.document_id,
+                document.analyzer,
+                document.analyzer_version,
+                document.datetime,
+                env.key if env is not None else None,
+            ),
+        )
+        documents_created = db.total_changes - before
+    return WriteReport(packages_created, versions_created, dependencies_created, documents_created)
+
+
+def _versions_by_name(
+    db: sqlite3.Connection, names: Sequence[str]
+) -> dict[str, list[PackageVersion]]:
+    found: dict[str, list[PackageVersion]] = {}
+    for part in _chunks(list(names)):
+        rows = db.execute(
+            "SELECT p.name, v.version, v.index_url, v.requires_python, v.yanked, "
+            "v.upload_time, v.sha256 FROM package_version v JOIN package p ON p.id = v.package_id "
+            f"WHERE p.name IN ({_marks(len(part))})",
+            part,
+        )
+        for name, version, index_url, requires_python, yanked, upload_time, sha256 in rows:
+            found.setdefault(name, []).append(
+                PackageVersion(
+                    name,
+                    version,
+                    index_url,
+                    requires_python,
+                    bool(yanked),
+                    upload_time,
+                    tuple(json.loads(sha256)),
+                )
+            )
+    return found
+
+
+def _releases_by_name(
+    db: sqlite3.Connection, names: Sequence[str]
+) -> dict[str, list[StoredRelease]]:
+    """Every version of these packages with its edges: one level of a closure."""
+    versions = _versions_by_name(db, names)
+    edges: dict[tuple[str, str, str], list[Dependency]] = {}
+    for part in _chunks(list(names)):
+        rows = db.execute(
+            "SELECT p.name, v.version, v.index_url, t.name, d.specifier, d.extras, d.marker "
+            "FROM package p JOIN package_version v ON v.package_id = p.id "
+            "JOIN depends_on d ON d.version_id = v.id JOIN package t ON t.id = d.package_id "
+            f"WHERE p.name IN ({_marks(len(part))})",
+            part,
+        )
+        for name, version, index_url, target, spec, extras, marker in rows:
+            edges.setdefault((name, version, index_url), []).append(
+                Dependency(target, spec, _extras_tuple(extras), marker or None)
+            )
+    return {
+        name: [
+            StoredRelease(v, tuple(edge_order(edges.get((v.name, v.version, v.index_url), []))))
+            for v in newest_first(found)
+        ]
+        for name, found in versions.items()
+    }
