@@ -83,13 +83,13 @@ def berkeleyje_server(data_dir: Path, port: int | None = None) -> Iterator[str]:
 def gremlin_http(url: str, script: str) -> list[object]:
     """Evaluate a script over the server's HTTP endpoint (no event loop needed)."""
     parts = urlsplit(url)
-    request = urllib.request.Request(  # noqa: S310 - the URL is the test server's own
+    request = urllib.request.Request(
         f"http://{parts.hostname}:{parts.port}/",
         data=json.dumps({"gremlin": script}).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=300) as response:
         body = json.load(response)
     data: list[object] = body["result"]["data"]["@value"]
     return data

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from graphql import get_introspection_query
 
 from tests.api.graphql_client import GraphQLClient
 from thoth_graphql.api.pagination import MAX_PAGE_SIZE, encode_cursor
 from thoth_graphql.api.schema import MAX_DEPTH
-from thoth_graphql.store.sqlite import SqliteGraphStore
 
-VERSIONS = "query ($first: Int, $after: String) { package(name: \"dask\") { versions(first: $first, after: $after) { edges { node { version } } } } }"
+VERSIONS = """
+query ($first: Int, $after: String) {
+  package(name: "dask") { versions(first: $first, after: $after) { edges { node { version } } } }
+}
+"""
 PACKAGES = """
 query ($prefix: String!, $first: Int, $after: String) {
   packages(prefix: $prefix, first: $first, after: $after) {
@@ -47,7 +53,9 @@ async def test_packages_by_prefix_use_the_canonical_form(gql: GraphQLClient) -> 
 
 
 async def test_a_node_is_found_again_by_its_global_id(gql: GraphQLClient) -> None:
-    listed = await gql('{ package(name: "dask") { id versions(first: 1) { edges { node { id version } } } } }')
+    listed = await gql(
+        '{ package(name: "dask") { id versions(first: 1) { edges { node { id version } } } } }'
+    )
     assert listed.data is not None
     package = listed.data["package"]
     [edge] = package["versions"]["edges"]
@@ -58,13 +66,15 @@ async def test_a_node_is_found_again_by_its_global_id(gql: GraphQLClient) -> Non
     assert by_package_id.data == {"node": {"__typename": "Package", "name": "dask"}}
     by_version_id = await gql(query, id=edge["node"]["id"])
     assert by_version_id.data == {
-        "node": {"__typename": "PackageVersion", "version": "2.11.0rc1", "package": {"name": "dask"}}
+        "node": {
+            "__typename": "PackageVersion",
+            "version": "2.11.0rc1",
+            "package": {"name": "dask"},
+        }
     }
 
 
 async def test_an_unknown_node_is_null(gql: GraphQLClient) -> None:
-    import base64
-
     unknown = base64.b64encode(b"Package:no-such-package").decode()
     result = await gql("query ($id: ID!) { node(id: $id) { id } }", id=unknown)
     assert result.errors == []
@@ -77,18 +87,21 @@ async def test_an_unknown_node_is_null(gql: GraphQLClient) -> None:
     ids=["unknown type", "not a node", "malformed version id", "malformed"],
 )
 async def test_a_bad_global_id_is_bad_user_input(gql: GraphQLClient, raw_id: bytes) -> None:
-    import base64
-
-    result = await gql("query ($id: ID!) { node(id: $id) { id } }", id=base64.b64encode(raw_id).decode())
+    result = await gql(
+        "query ($id: ID!) { node(id: $id) { id } }", id=base64.b64encode(raw_id).decode()
+    )
     assert result.codes == ["BAD_USER_INPUT"]
 
 
 @pytest.mark.parametrize("first", [MAX_PAGE_SIZE + 1, -1])
 async def test_a_page_size_out_of_range_is_bad_user_input(gql: GraphQLClient, first: int) -> None:
-    for query in (VERSIONS, PACKAGES):
-        result = await gql(query, prefix="", first=first)
-        assert result.codes == ["BAD_USER_INPUT"], query
+    versions = await gql(VERSIONS, first=first)
+    packages = await gql(PACKAGES, prefix="", first=first)
+    for result in (versions, packages):
+        assert result.codes == ["BAD_USER_INPUT"]
         assert str(first) in result.errors[0]["message"]
+    assert versions.data == {"package": None}
+    assert packages.data is None
 
 
 async def test_the_largest_page_is_allowed(gql: GraphQLClient) -> None:
@@ -110,7 +123,7 @@ async def test_the_largest_page_is_allowed(gql: GraphQLClient) -> None:
 async def test_a_bad_cursor_is_bad_user_input(gql: GraphQLClient, after: str) -> None:
     result = await gql(VERSIONS, after=after)
     assert result.codes == ["BAD_USER_INPUT"]
-    assert result.data == {"package": None} or result.data is None
+    assert result.data == {"package": None}
 
 
 async def test_a_bad_packages_cursor_is_bad_user_input(gql: GraphQLClient) -> None:
@@ -121,10 +134,11 @@ async def test_a_bad_packages_cursor_is_bad_user_input(gql: GraphQLClient) -> No
 
 def nested(depth: int) -> str:
     """A query whose leaf field is `depth` levels below the root field."""
-    cycle = [("versions", "totalCount"), ("edges", "cursor"), ("node", "version"), ("package", "name")]
-    fields, leaf = ['package(name: "dask")'], "name"
-    for name, leaf in (cycle * depth)[: depth - 1]:
-        fields.append(name)
+    cycle = [("versions", "totalCount"), ("edges", "cursor"), ("node", "version")]
+    cycle.append(("package", "name"))
+    chain = [('package(name: "dask")', "name"), *(cycle * depth)[: depth - 1]]
+    fields = [name for name, _ in chain]
+    leaf = chain[-1][1]
     return "{ " + " { ".join(fields) + " { " + leaf + " }" * len(fields) + " }"
 
 
@@ -135,3 +149,20 @@ async def test_a_query_deeper_than_the_limit_is_refused(gql: GraphQLClient) -> N
     assert refused.codes == ["GRAPHQL_VALIDATION_FAILED"]
     assert "depth" in refused.errors[0]["message"]
     assert refused.data is None
+
+
+async def test_the_full_introspection_query_passes_the_limits(gql: GraphQLClient) -> None:
+    # GraphiQL's introspection nests deeper than MAX_DEPTH; it must not be refused.
+    query = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+        one_of=True,
+    )
+    result = await gql(query)
+    assert result.errors == []
+    assert result.data is not None
+    names = {t["name"] for t in result.data["__schema"]["types"]}
+    assert {"Package", "PackageVersion", "Dependency", "Node"} <= names

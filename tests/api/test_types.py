@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
+
 from tests.api.graphql_client import GraphQLClient
 from tests.api.sample_graph import many_versions
+from thoth_graphql.api.context import Context
+from thoth_graphql.api.errors import UserInputError
+from thoth_graphql.api.types import Package, PackageVersion
 from thoth_graphql.domain.ordering import newest_first
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -139,3 +146,16 @@ async def test_a_version_links_back_to_its_package(gql: GraphQLClient) -> None:
     assert result.data is not None
     [edge] = result.data["package"]["versions"]["edges"]
     assert edge["node"]["package"] == {"name": "toolz"}
+
+
+@pytest.mark.parametrize(
+    ("node_type", "node_id"),
+    [(Package, "no-such-package"), (PackageVersion, "dask==9.9@https://pypi.org/simple")],
+)
+async def test_required_nodes_that_are_missing_are_refused(
+    graph: SqliteGraphStore, node_type: type[Package | PackageVersion], node_id: str
+) -> None:
+    info = SimpleNamespace(context=Context(graph))
+    assert await node_type.resolve_nodes(info=info, node_ids=[node_id]) == [None]  # type: ignore[arg-type]
+    with pytest.raises(UserInputError):
+        await node_type.resolve_nodes(info=info, node_ids=[node_id], required=True)  # type: ignore[arg-type]

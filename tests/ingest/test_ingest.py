@@ -84,7 +84,7 @@ async def test_folders_arrays_and_gzip(sqlite_store: GraphStore, tmp_path: Path)
 
 
 async def test_unreadable_inputs_name_the_file(sqlite_store: GraphStore, tmp_path: Path) -> None:
-    with pytest.raises(UnreadableSource, match="missing.json: no such file"):
+    with pytest.raises(UnreadableSource, match=r"missing\.json: no such file"):
         await ingest_paths(sqlite_store, [str(tmp_path / "missing.json")])
     broken = tmp_path / "broken.json"
     broken.write_text('{"metadata": ')

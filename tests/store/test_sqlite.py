@@ -67,8 +67,8 @@ WRITER = textwrap.dedent(
 )
 
 
-async def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
-    path = tmp_path / "g.sqlite3"
+def kill_writer_after(path: Path, acknowledgements: int) -> int:
+    """Run WRITER, kill -9 it mid-stream; the last write it acknowledged."""
     acknowledged = -1
     with subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
@@ -76,7 +76,7 @@ async def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         assert writer.stdout is not None
         for line in writer.stdout:
             acknowledged = int(line)
-            if acknowledged >= 150:
+            if acknowledged >= acknowledgements:
                 break
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
@@ -84,6 +84,12 @@ async def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         for line in writer.stdout:
             acknowledged = int(line)
     assert writer.returncode == -signal.SIGKILL
+    return acknowledged
+
+
+async def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    acknowledged = kill_writer_after(path, 150)
 
     store = SqliteGraphStore(path)
     await store.open()

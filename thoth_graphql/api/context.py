@@ -23,7 +23,9 @@ class Context:
     response: Response | WebSocket | None = None
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders.for_store(self.store)
+        # A WebSocket's context lives as long as the connection, so a cache would serve
+        # every later operation on it what the first one read.
+        self.loaders = Loaders.for_store(self.store, cache=not isinstance(self.request, WebSocket))
 
 
 Info = strawberry.Info[Context, None]

@@ -19,9 +19,10 @@ class Loaders:
     dependencies: DataLoader[VersionKey, list[Dependency]]
 
     @classmethod
-    def for_store(cls, store: GraphStore) -> Loaders:
+    def for_store(cls, store: GraphStore, *, cache: bool = True) -> Loaders:
+        """Loaders over `store`; without `cache` they still batch, but never reuse a read."""
         return cls(
-            packages=DataLoader(load_fn=store.packages),
-            versions=DataLoader(load_fn=store.versions_of),
-            dependencies=DataLoader(load_fn=store.dependencies_of),
+            packages=DataLoader(load_fn=store.packages, cache=cache),
+            versions=DataLoader(load_fn=store.versions_of, cache=cache),
+            dependencies=DataLoader(load_fn=store.dependencies_of, cache=cache),
         )

@@ -7,7 +7,7 @@ mypy --strict (`@strawberry.field(description=...)` is an untyped decorator).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -21,6 +21,8 @@ from thoth_graphql.api.pagination import (
     encode_cursor,
     page_size,
 )
+
+N = TypeVar("N", bound=relay.Node)
 
 # Counting packages by prefix pages through them this many at a time.
 _COUNT_PAGE = 1000
@@ -79,8 +81,10 @@ class Package(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        found = await _context(info).loaders.packages.load_many(list(node_ids))
-        return [cls(name=p.name) if p is not None else None for p in found]
+        names = list(node_ids)
+        found = await _context(info).loaders.packages.load_many(names)
+        nodes = [cls(name=p.name) if p is not None else None for p in found]
+        return _required(nodes, names) if required else nodes
 
 
 def _package(root: PackageVersion) -> Package:
@@ -131,10 +135,12 @@ class PackageVersion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        keys = [_parse_version_id(node_id) for node_id in node_ids]
+        ids = list(node_ids)
+        keys = [_parse_version_id(node_id) for node_id in ids]
         found = await _context(info).loaders.versions.load_many([k.name for k in keys])
         by_key = {v.key: v for versions in found for v in versions}
-        return [cls.from_domain(by_key[k]) if k in by_key else None for k in keys]
+        nodes = [cls.from_domain(by_key[k]) if k in by_key else None for k in keys]
+        return _required(nodes, ids) if required else nodes
 
 
 @strawberry.type(description="A page of a package's versions, newest first.")
@@ -185,6 +191,14 @@ async def search_packages(
 def _context(info: strawberry.Info) -> Context:
     context: Context = info.context
     return context
+
+
+def _required(nodes: list[N | None], node_ids: Sequence[str]) -> list[N | None]:
+    """The nodes, or refuse the ids of the missing ones (for fields that must not be null)."""
+    missing = [i for i, node in zip(node_ids, nodes, strict=True) if node is None]
+    if missing:
+        raise UserInputError(f"No object has the id {missing[0]!r}.")
+    return nodes
 
 
 def _page_info(

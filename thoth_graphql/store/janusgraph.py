@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -43,9 +44,9 @@ POOL_SIZE = 4
 READ_TIMEOUT_MS = 120_000
 WRITE_TIMEOUT_MS = 600_000
 
-# Two writers creating the same element, or bumping the generation, conflict at commit
-# (LOCK consistency in the schema). Chunks are idempotent, so the loser simply retries.
-_CONFLICT_MARKERS = ("Lock", "lock", "UniqueIndex", "SchemaViolation", "already exists")
+# Two writers creating the same element, or adding to the GraphMeta counters, conflict at
+# commit (LOCK consistency in the schema). Chunks are idempotent, so the loser just retries.
+_CONFLICTS = ("PermanentLockingException", "TemporaryLockingException", "uniqueness constraint")
 _WRITE_ATTEMPTS = 6
 
 
@@ -173,7 +174,8 @@ _COUNT_CREATED = """
 # Upserts a chunk of releases, the packages they name, their edges and the document, in one
 # transaction; answers [packages, versions, dependencies, documents] created. The local maps
 # make repeats within a chunk (a package named by many edges) cost no second lookup.
-_WRITE_CHUNK = """
+_WRITE_CHUNK = (
+    """
 def graph = g.getGraph()
 def created = [0L, 0L, 0L, 0L]
 def packages = [:]
@@ -231,10 +233,13 @@ if (doc != null && !g.V().has('Document', 'document_id', doc.document_id).hasNex
     created[3] += 1
 }
 if (created.sum() > 0) {
-""" + _COUNT_CREATED + """
+"""
+    + _COUNT_CREATED
+    + """
 }
 created
 """
+)
 
 
 _GENERATION = "g.V().has('GraphMeta', 'meta_key', 'graph').values('generation')"
@@ -243,13 +248,9 @@ _KNOWN_DOCUMENTS = "g.V().has('Document', 'document_id', within(ids)).values('do
 
 _PACKAGES = "g.V().has('Package', 'name', within(names)).values('name')"
 
-_VERSIONS = (
-    "g.V().has('Package', 'name', within(names)).out('HAS_VERSION').valueMap().by(unfold())"
-)
+_VERSIONS = "g.V().has('Package', 'name', within(names)).out('HAS_VERSION').valueMap().by(unfold())"
 
-_DEPENDENCIES = (
-    "g.V().has('PackageVersion', 'vkey', within(vkeys)).outE('DEPENDS_ON').valueMap()"
-)
+_DEPENDENCIES = "g.V().has('PackageVersion', 'vkey', within(vkeys)).outE('DEPENDS_ON').valueMap()"
 
 _DEPENDENTS = "g.V().has('Package', 'name', within(names)).inE('DEPENDS_ON').valueMap()"
 
@@ -316,7 +317,8 @@ class JanusGraphStore:
             except GremlinServerError as error:
                 if attempt == _WRITE_ATTEMPTS or not _is_conflict(error):
                     raise
-                await asyncio.sleep(0.05 * 2**attempt)
+                # Jitter keeps the losers of one race from colliding again in lockstep.
+                await asyncio.sleep(random.uniform(0.02, 0.05) * 2**attempt)  # noqa: S311
         raise AssertionError("unreachable")
 
     async def open(self) -> None:
@@ -400,9 +402,7 @@ class JanusGraphStore:
                 dependent = Dependent(_version_key(props["source"]), _dependency(props))
                 by_target.setdefault(props["target"], []).append(dependent)
         # The server answers in storage order; sort so every call answers alike.
-        return [
-            sorted(by_target.get(n, []), key=_dependent_order) for n in names
-        ]
+        return [sorted(by_target.get(n, []), key=_dependent_order) for n in names]
 
     async def search_packages(
         self, prefix: str, first: int, after: str | None = None
@@ -470,7 +470,9 @@ def _dependent_order(dependent: Dependent) -> tuple[Any, ...]:
 
 
 def _is_conflict(error: GremlinServerError) -> bool:
-    return any(marker in str(error) for marker in _CONFLICT_MARKERS)
+    attributes = error.status_attributes or {}
+    text = f"{attributes.get('exceptions', '')} {attributes.get('stackTrace', '')[:1000]}"
+    return any(conflict in text for conflict in _CONFLICTS)
 
 
 # -- the naive baseline ------------------------------------------------------------------
