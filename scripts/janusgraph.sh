@@ -51,9 +51,7 @@ parse_options() {
   done
   [[ "$port" =~ ^[0-9]+$ ]] || die "--port must be a number: $port"
   case "$backend" in inmemory|berkeleyje) ;; *) die "--backend must be inmemory or berkeleyje" ;; esac
-  run_dir="${run_dir:-$HOME_DIR/run/$port}"
-  mkdir -p "$run_dir"
-  run_dir="$(cd "$run_dir" && pwd)"
+  run_dir="$(realpath -m "${run_dir:-$HOME_DIR/run/$port}")"
   pid_file="$run_dir/janusgraph.pid"
   log_file="$run_dir/janusgraph.log"
 }

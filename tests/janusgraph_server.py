@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -33,11 +34,14 @@ def free_port() -> int:
 
 def start_server(run_dir: Path, port: int, *options: str) -> str:
     """Start a server (blocks until it answers a query); its Gremlin WebSocket URL."""
-    subprocess.run(
+    started = subprocess.run(
         [str(SCRIPT), "start", "--port", str(port), "--run-dir", str(run_dir), *options],
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if started.returncode != 0:
+        raise RuntimeError(f"JanusGraph did not start:\n{started.stderr}")
     return f"ws://127.0.0.1:{port}/gremlin"
 
 
@@ -45,6 +49,11 @@ def stop_server(run_dir: Path) -> None:
     subprocess.run(
         [str(SCRIPT), "stop", "--run-dir", str(run_dir)], check=True, stdout=subprocess.DEVNULL
     )
+
+
+def _stop_and_remove(run_dir: Path) -> None:
+    stop_server(run_dir)
+    shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def ensure_janusgraph() -> str:
@@ -57,7 +66,7 @@ def ensure_janusgraph() -> str:
         else:
             run_dir = Path(tempfile.mkdtemp(prefix="thoth-janusgraph-"))
             _shared_url = start_server(run_dir, free_port())
-            atexit.register(stop_server, run_dir)
+            atexit.register(_stop_and_remove, run_dir)
     return _shared_url
 
 

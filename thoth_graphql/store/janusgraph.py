@@ -33,10 +33,12 @@ from thoth_graphql.store.port import (
     WriteReport,
 )
 
-# Releases per write request, and a cap on the edges they carry, to keep each request and
-# its server transaction a few hundred KB and well inside the evaluation timeout.
-CHUNK_RELEASES = 500
-CHUNK_EDGES = 5000
+# Releases per write request, and a cap on the edges they carry: a request of about 2 MB and
+# one transaction well inside the evaluation timeout. Larger chunks ingest faster (measured:
+# 100 -> 760, 500 -> 1740, 2000 -> 2490 releases/s on an in-memory server) but hold a
+# transaction, and its locks, longer.
+CHUNK_RELEASES = 1000
+CHUNK_EDGES = 10000
 
 # Both ends must accept the largest message; the server is configured for 64 MiB.
 MAX_CONTENT_LENGTH = 64 * 1024 * 1024
@@ -348,6 +350,8 @@ class JanusGraphStore:
     async def write_releases(
         self, releases: Sequence[Release], document: DocumentRef | None = None
     ) -> WriteReport:
+        if not releases and document is None:
+            return WriteReport()
         rows = [_release_row(r) for r in releases]
         chunks = list(_chunks(rows))
         report = WriteReport()
