@@ -109,7 +109,7 @@ async def main(naive_edges: int) -> None:
         part_edges = sum(d.edge_count for d in part)
         start = time.perf_counter()
         for document in part:
-            await write_releases_naively(janus, document.releases, document.ref)
+            await write_releases_naively(janus, document.releases, [document.ref])
         naive = time.perf_counter() - start
         reset_graph(url)
         batched = await timed_ingest(janus, part)

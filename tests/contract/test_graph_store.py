@@ -120,13 +120,13 @@ async def test_packages_named_only_as_dependencies_exist_without_versions(
 
 async def test_writing_twice_changes_nothing(store: GraphStore) -> None:
     doc = DocumentRef("solver-1", "thoth-solver", "1.0", "2026-01-01T00:00:00Z")
-    first = await store.write_releases(DASK, doc)
+    first = await store.write_releases(DASK, [doc])
     assert (first.packages_created, first.versions_created) == (5, 7)
     assert (first.dependencies_created, first.documents_created) == (6, 1)
     counts = await store.counts()
     generation = await store.generation()
 
-    second = await store.write_releases(DASK, doc)
+    second = await store.write_releases(DASK, [doc])
     assert not second.changed
     assert await store.counts() == counts
     assert await store.generation() == generation
@@ -198,8 +198,8 @@ async def test_dependents_are_the_reverse_edges(store: GraphStore) -> None:
 
 async def test_known_documents(store: GraphStore) -> None:
     env = RuntimeEnvironment(os_name="fedora", os_version="40", python_version="3.11")
-    await store.write_releases([release("a", "1")], DocumentRef("doc-1", environment=env))
-    await store.write_releases([], DocumentRef("doc-2"))
+    await store.write_releases([release("a", "1")], [DocumentRef("doc-1", environment=env)])
+    await store.write_releases([], [DocumentRef("doc-2")])
     assert await store.known_documents(["doc-1", "doc-3", "doc-2"]) == {"doc-1", "doc-2"}
     assert await store.known_documents([]) == set()
 
@@ -265,3 +265,14 @@ async def test_bulk_writes_of_many_releases(store: GraphStore) -> None:
     assert report.packages_created == 61
     counts = await store.counts()
     assert (counts.packages, counts.versions, counts.dependencies) == (61, 300, 300)
+
+
+async def test_one_write_can_carry_many_documents(store: GraphStore) -> None:
+    documents = [DocumentRef(f"doc-{i}") for i in range(5)]
+    report = await store.write_releases([release("a", "1.0", "b")], documents)
+    assert report.documents_created == 5
+    assert await store.known_documents([d.document_id for d in documents]) == {
+        d.document_id for d in documents
+    }
+    again = await store.write_releases([release("a", "1.0", "b")], documents)
+    assert not again.changed

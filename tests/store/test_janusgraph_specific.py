@@ -135,7 +135,7 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
 ) -> None:
     sample = SAMPLE[:2]
     before = store.round_trips
-    naive = await write_releases_naively(store, sample, DocumentRef("doc"))
+    naive = await write_releases_naively(store, sample, [DocumentRef("doc")])
     naive_requests = store.round_trips - before
     naive_reads = (
         await store.versions_of(["dask"]),
@@ -146,14 +146,14 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
     assert naive_requests > 2 * elements
 
     reset_graph(url)
-    batched = await store.write_releases(sample, DocumentRef("doc"))
+    batched = await store.write_releases(sample, [DocumentRef("doc")])
     assert batched == naive
     assert naive_reads == (
         await store.versions_of(["dask"]),
         await store.dependencies_of([r.version.key for r in sample]),
         await store.counts(),
     )
-    assert not (await write_releases_naively(store, sample, DocumentRef("doc"))).changed
+    assert not (await write_releases_naively(store, sample, [DocumentRef("doc")])).changed
 
 
 def fan_out_of_depth_five() -> list[Release]:
@@ -230,7 +230,7 @@ async def test_a_berkeleyje_graph_survives_a_restart(tmp_path: Path) -> None:
         writer = JanusGraphStore(url)
         await writer.open()
         try:
-            assert (await writer.write_releases(SAMPLE, document)).versions_created == len(SAMPLE)
+            assert (await writer.write_releases(SAMPLE, [document])).versions_created == len(SAMPLE)
         finally:
             await writer.close()
         written = await read_back(url)

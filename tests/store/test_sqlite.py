@@ -59,7 +59,7 @@ WRITER = textwrap.dedent(
         for i in range(100000):
             deps = tuple(Dependency(f"dep{j}", f">={i}") for j in range(20))
             release = Release(PackageVersion(f"pkg{i}", "1.0"), deps)
-            await store.write_releases([release], DocumentRef(f"doc-{i}"))
+            await store.write_releases([release], [DocumentRef(f"doc-{i}")])
             print(i, flush=True)  # acknowledged: the transaction committed
 
     asyncio.run(main())

@@ -224,7 +224,8 @@ for (row in rows) {
         created[2] += 1
     }
 }
-if (doc != null && !g.V().has('Document', 'document_id', doc.document_id).hasNext()) {
+docs.each { doc ->
+    if (g.V().has('Document', 'document_id', doc.document_id).hasNext()) return
     def vertex = graph.addVertex(T.label, 'Document', 'document_id', doc.document_id,
         'analyzer', doc.analyzer, 'analyzer_version', doc.analyzer_version,
         'datetime', doc.datetime)
@@ -348,18 +349,19 @@ class JanusGraphStore:
     # -- writes ------------------------------------------------------------------------
 
     async def write_releases(
-        self, releases: Sequence[Release], document: DocumentRef | None = None
+        self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
     ) -> WriteReport:
-        if not releases and document is None:
+        if not releases and not documents:
             return WriteReport()
         rows = [_release_row(r) for r in releases]
-        chunks = list(_chunks(rows))
+        chunks = list(_chunks(rows)) or [[]]
+        doc_rows = [_document_row(d) for d in documents]
         report = WriteReport()
         async with self._write_lock:
             for number, chunk in enumerate(chunks, start=1):
-                # The document goes with the last chunk: it is known only once all is stored.
-                doc = _document_row(document) if document and number == len(chunks) else None
-                created = await self._submit_write(_WRITE_CHUNK, {"rows": chunk, "doc": doc})
+                # Documents go with the last chunk: they are known only once all is stored.
+                docs = doc_rows if number == len(chunks) else []
+                created = await self._submit_write(_WRITE_CHUNK, {"rows": chunk, "docs": docs})
                 report = report + WriteReport(*(int(n) for n in created))
         return report
 
@@ -520,7 +522,7 @@ _NAIVE_COUNT_CREATED = _COUNT_CREATED + "0L"
 
 
 async def write_releases_naively(
-    store: JanusGraphStore, releases: Sequence[Release], document: DocumentRef | None = None
+    store: JanusGraphStore, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
 ) -> WriteReport:
     """Write like `store.write_releases`, but one request per vertex and per edge."""
 
@@ -541,10 +543,10 @@ async def write_releases_naively(
     if report.changed:
         created = [packages, versions, dependencies, 0]
         await one(_NAIVE_COUNT_CREATED, {"created": created})
-    if document is not None:
-        # The document and its count go through the batched script, as in write_releases.
-        [*_, documents] = await store._submit_write(
-            _WRITE_CHUNK, {"rows": [], "doc": _document_row(document)}
+    for document in documents:
+        # Documents and their counts go through the batched script, as in write_releases.
+        [*_, created_documents] = await store._submit_write(
+            _WRITE_CHUNK, {"rows": [], "docs": [_document_row(document)]}
         )
-        report = report + WriteReport(documents_created=int(documents))
+        report = report + WriteReport(documents_created=int(created_documents))
     return report

@@ -12,11 +12,20 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from thoth_graphql.domain import (
+    Advisory,
+    Analysis,
+    AnalysisKind,
+    AnalysisStatus,
+    ApiToken,
     Dependency,
+    Installability,
+    ObservationSource,
     Package,
     PackageVersion,
     Release,
     RuntimeEnvironment,
+    StackObservation,
+    StackOutcome,
     VersionKey,
 )
 
@@ -107,6 +116,50 @@ class GraphCounts:
     documents: int
 
 
+@dataclass(frozen=True, slots=True)
+class ObservationFilter:
+    """Which stack observations a listing holds; None matches everything."""
+
+    environment_key: str | None = None
+    outcome: StackOutcome | None = None
+    source: ObservationSource | None = None
+    package: str | None = None
+    """A canonical package name the observed stack contains."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationCursor:
+    """A position in a listing of stack observations: newest observed first, then by key."""
+
+    observed_at: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisFilter:
+    """Which analyses a listing holds; None matches everything."""
+
+    status: AnalysisStatus | None = None
+    kind: AnalysisKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisCursor:
+    """A position in a listing of analyses: newest created first, then by id."""
+
+    created_at: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdvisoryKey:
+    """The identity of an advisory: an OSV id names one record, which may affect several
+    packages; each (id, package) is one Advisory."""
+
+    id: str
+    package: str
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """An async graph database holding the knowledge graph."""
@@ -123,12 +176,13 @@ class GraphStore(Protocol):
         """A number that changes whenever a write changed the graph (cache key)."""
 
     async def write_releases(
-        self, releases: Sequence[Release], document: DocumentRef | None = None
+        self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
     ) -> WriteReport:
-        """Upsert releases, the packages they name and their edges; idempotent.
+        """Upsert releases, the packages they name, their edges and the documents; idempotent.
 
         Dependency edges are identified by (declaring version, target, specifier,
-        extras, marker): writing the same release again changes nothing.
+        extras, marker): writing the same release again changes nothing. The documents
+        (whose content the releases are) become known only once all releases are stored.
         """
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
@@ -155,3 +209,101 @@ class GraphStore(Protocol):
         """Every release reachable from these package names, one round trip per level."""
 
     async def counts(self) -> GraphCounts: ...
+
+    async def count_packages(self, prefix: str = "") -> int:
+        """The number of packages whose canonical name starts with prefix."""
+
+    # -- runtime environments -----------------------------------------------------------
+
+    async def register_environments(self, environments: Sequence[RuntimeEnvironment]) -> list[bool]:
+        """Store environments by key; for each, in input order, whether it was new."""
+
+    async def environments(self, keys: Sequence[str]) -> list[RuntimeEnvironment | None]:
+        """Environments by key, in key order; None where unknown."""
+
+    async def list_environments(
+        self, first: int, after: str | None = None
+    ) -> list[RuntimeEnvironment]:
+        """Up to `first` environments by key, after the key `after`."""
+
+    async def count_environments(self) -> int: ...
+
+    # -- stack observations -------------------------------------------------------------
+
+    async def record_stack_observations(
+        self, observations: Sequence[StackObservation]
+    ) -> list[bool]:
+        """Store observations (and register their environments) by key, in one transaction;
+        for each, in input order, whether it was new."""
+
+    async def stack_observations(self, keys: Sequence[str]) -> list[StackObservation | None]:
+        """Observations by key, in key order; None where unknown."""
+
+    async def list_stack_observations(
+        self, where: ObservationFilter, first: int, after: ObservationCursor | None = None
+    ) -> list[StackObservation]:
+        """Up to `first` matching observations, newest `observed_at` first, then by key
+        descending, after the cursor."""
+
+    async def count_stack_observations(self, where: ObservationFilter) -> int: ...
+
+    # -- installability -----------------------------------------------------------------
+
+    async def record_installability(self, observations: Sequence[Installability]) -> list[bool]:
+        """Store installability observations by key, in one transaction; for each, in input
+        order, whether it was new."""
+
+    async def installability_of(self, versions: Sequence[VersionKey]) -> list[list[Installability]]:
+        """For each version, what was observed about installing it, newest first."""
+
+    # -- advisories ---------------------------------------------------------------------
+
+    async def write_advisories(self, advisories: Sequence[Advisory]) -> list[bool]:
+        """Upsert advisories by (id, package), in one transaction; for each, in input order,
+        whether it changed the graph (a new advisory, or a new text of a known one)."""
+
+    async def advisories(self, keys: Sequence[AdvisoryKey]) -> list[Advisory | None]:
+        """Advisories by key, in key order; None where unknown."""
+
+    async def advisories_of(self, names: Sequence[str]) -> list[list[Advisory]]:
+        """For each package name, the advisories about it, by id."""
+
+    async def list_advisories(
+        self, package: str | None, first: int, after: AdvisoryKey | None = None
+    ) -> list[Advisory]:
+        """Up to `first` advisories (of one package, or all) by (id, package), after a key."""
+
+    async def count_advisories(self, package: str | None = None) -> int: ...
+
+    # -- analyses -----------------------------------------------------------------------
+
+    async def create_analyses(self, analyses: Sequence[Analysis]) -> list[bool]:
+        """Store new analyses by id; for each, in input order, whether it was new (a known
+        id is left as it is)."""
+
+    async def analyses(self, ids: Sequence[str]) -> list[Analysis | None]:
+        """Analyses by id, in id order; None where unknown."""
+
+    async def update_analysis(
+        self, analysis: Analysis, expected: AnalysisStatus | None = None
+    ) -> bool:
+        """Replace the stored analysis of this id, only if it exists and, when `expected`
+        is given, is in that status (compare and set); whether it was replaced."""
+
+    async def list_analyses(
+        self, where: AnalysisFilter, first: int, after: AnalysisCursor | None = None
+    ) -> list[Analysis]:
+        """Up to `first` matching analyses, newest `created_at` first, then by id
+        descending, after the cursor."""
+
+    async def count_analyses(self, where: AnalysisFilter) -> int: ...
+
+    # -- API tokens ---------------------------------------------------------------------
+
+    async def add_token(self, token: ApiToken) -> bool:
+        """Store a token by its hash; whether it was new."""
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    async def revoke_token(self, token_hash: str) -> bool:
+        """Forget a token; whether it was there."""

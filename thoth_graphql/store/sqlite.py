@@ -105,9 +105,9 @@ class SqliteGraphStore:
     # -- writes -----------------------------------------------------------------------
 
     async def write_releases(
-        self, releases: Sequence[Release], document: DocumentRef | None = None
+        self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
     ) -> WriteReport:
-        return await self._run(lambda db: _write(db, releases, document))
+        return await self._run(lambda db: _write(db, releases, documents))
 
     # -- reads ------------------------------------------------------------------------
 
@@ -271,11 +271,11 @@ def _ids_of_packages(db: sqlite3.Connection, names: Sequence[str]) -> dict[str, 
 
 
 def _write(
-    db: sqlite3.Connection, releases: Sequence[Release], document: DocumentRef | None
+    db: sqlite3.Connection, releases: Sequence[Release], documents: Sequence[DocumentRef]
 ) -> WriteReport:
     db.execute("BEGIN IMMEDIATE")
     try:
-        report = _write_in_transaction(db, releases, document)
+        report = _write_in_transaction(db, releases, documents)
         if report.changed:
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         db.execute("COMMIT")
@@ -286,7 +286,7 @@ def _write(
 
 
 def _write_in_transaction(
-    db: sqlite3.Connection, releases: Sequence[Release], document: DocumentRef | None
+    db: sqlite3.Connection, releases: Sequence[Release], documents: Sequence[DocumentRef]
 ) -> WriteReport:
     before = db.total_changes
     names = dict.fromkeys(
@@ -343,23 +343,23 @@ def _write_in_transaction(
     )
     dependencies_created = db.total_changes - before
 
-    documents_created = 0
-    if document is not None:
-        before = db.total_changes
-        env = document.environment
-        db.execute(
-            "INSERT OR IGNORE INTO document"
-            "(document_id, analyzer, analyzer_version, datetime, environment_key) "
-            "VALUES (?, ?, ?, ?, ?)",
+    before = db.total_changes
+    db.executemany(
+        "INSERT OR IGNORE INTO document"
+        "(document_id, analyzer, analyzer_version, datetime, environment_key) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
             (
-                document.document_id,
-                document.analyzer,
-                document.analyzer_version,
-                document.datetime,
-                env.key if env is not None else None,
-            ),
-        )
-        documents_created = db.total_changes - before
+                d.document_id,
+                d.analyzer,
+                d.analyzer_version,
+                d.datetime,
+                d.environment.key if d.environment is not None else None,
+            )
+            for d in documents
+        ],
+    )
+    documents_created = db.total_changes - before
     return WriteReport(packages_created, versions_created, dependencies_created, documents_created)
 
 
