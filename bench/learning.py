@@ -75,7 +75,7 @@ def recommend(kind: RecommendationType, seen: list[StackObservation]) -> dict[st
         environment=HERE,
         recommendation_type=kind,
         observations=Observations(stacks=tuple(seen)),
-        time_limit_ms=200,
+        time_limit_ms=1000,
     )
     [stack] = advise(SNAPSHOT, request).stacks
     return {p.name: p.version for p in stack.packages if p.name != "app"}

@@ -1,0 +1,39 @@
+"""The advise service over the embedded store: one closure load, cached per generation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.scorer.universe import DEMO, ENVIRONMENT, resolvelib_case
+from thoth_graphql.advise import AdviseService, root_names
+from thoth_graphql.ingest import ingest_paths
+from thoth_graphql.scorer import AdviseRequest
+from thoth_graphql.store.sqlite import SqliteGraphStore
+
+
+def service_roots(request: AdviseRequest) -> list[str]:
+    return root_names(request.requirements)
+
+
+async def test_cheroot_through_the_store_and_the_cache(tmp_path: Path) -> None:
+    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
+    await store.open()
+    try:
+        await ingest_paths(store, [str(DEMO / "pypi-2020-11-17-cheroot.json.gz")])
+        service = AdviseService(store)
+        case = resolvelib_case("cheroot")
+        request = AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT)
+        before = store.round_trips
+        first = await service.advise(request)
+        trips = store.round_trips - before
+        again = await service.advise(request)
+        assert first == again and first.optimal
+        assert {p.name: p.version for p in first.stacks[0].packages}["pytest"] == "3.10.1"
+        assert service.closures_loaded == 1
+        # One generation read plus one load_closure (one trip per level of depth).
+        closure = await store.load_closure(list(service_roots(request)))
+        assert trips == 1 + closure.round_trips == 1 + closure.depth
+        unknown = await service.advise(AdviseRequest(("no-such-package",)))
+        assert unknown.stacks == () and unknown.unresolved[0].startswith("no-such-package:")
+    finally:
+        await store.close()

@@ -1,0 +1,31 @@
+"""The stack scorer: pure, in memory, fed by a snapshot of a dependency closure."""
+
+from thoth_graphql.scorer.advise import DEFAULT_TIME_LIMIT_MS, advise
+from thoth_graphql.scorer.lockfile import FORMATS as LOCKFILE_FORMATS
+from thoth_graphql.scorer.snapshot import EnvironmentView, Snapshot
+from thoth_graphql.scorer.types import (
+    AdviseRequest,
+    AdviseResult,
+    Justification,
+    LockedPackage,
+    Observations,
+    RecommendationType,
+    Stack,
+    Unsatisfiable,
+)
+
+__all__ = [
+    "DEFAULT_TIME_LIMIT_MS",
+    "LOCKFILE_FORMATS",
+    "AdviseRequest",
+    "AdviseResult",
+    "EnvironmentView",
+    "Justification",
+    "LockedPackage",
+    "Observations",
+    "RecommendationType",
+    "Snapshot",
+    "Stack",
+    "Unsatisfiable",
+    "advise",
+]

@@ -1,0 +1,291 @@
+"""The in-memory snapshot the scorer searches: every release of a closure, newest first.
+
+Versions of a package are numbered by recency (0 is the newest), so a set of versions is
+an int bitset and intersecting requirements is one `&`. Work that depends only on the
+data (specifier matching) is cached on the snapshot; work that depends on the runtime
+environment too (markers, requires-python) is cached on its `EnvironmentView`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
+from thoth_graphql.scorer.markers import MarkerEvaluator
+from thoth_graphql.store.port import Closure, StoredRelease
+
+ReleaseRecord = StoredRelease | Release
+"""A release with its dependencies, as the store reads it back or as ingest parses it."""
+
+
+class Match(NamedTuple):
+    """The versions of one package that one specifier admits."""
+
+    bits: int
+    names_pre: bool
+    """The specifier names a pre-release, so pre-releases are allowed."""
+    pinned: bool
+    """An exact `==`/`===` pin: the only way a yanked release may be chosen."""
+
+
+class PackageIndex:
+    """One package of the snapshot: its releases newest first and cached version sets."""
+
+    __slots__ = (
+        "_matching",
+        "_positions",
+        "final_mask",
+        "full_mask",
+        "id",
+        "name",
+        "releases",
+        "versions",
+        "yanked_mask",
+    )
+
+    def __init__(self, id: int, name: str, releases: Sequence[ReleaseRecord]) -> None:
+        parsed: list[tuple[Version, ReleaseRecord]] = []
+        for release in releases:
+            try:
+                parsed.append((Version(release.version.version), release))
+            except InvalidVersion:
+                continue  # a version we cannot order can never be chosen
+        parsed.sort(key=lambda p: (p[0], p[1].version.index_url), reverse=True)
+        self.id = id
+        self.name = name
+        self.versions: tuple[Version, ...] = tuple(v for v, _ in parsed)
+        self.releases: tuple[ReleaseRecord, ...] = tuple(r for _, r in parsed)
+        self.full_mask = (1 << len(parsed)) - 1
+        self.final_mask = sum(1 << i for i, v in enumerate(self.versions) if not v.is_prerelease)
+        self.yanked_mask = sum(1 << i for i, r in enumerate(self.releases) if r.version.yanked)
+        self._matching: dict[str, Match] = {}
+        self._positions: dict[tuple[str, str], int] | None = None
+
+    def position(self, version: str, index_url: str | None = None) -> int | None:
+        """The number of a release by its version (any index unless one is named)."""
+        if self._positions is None:
+            positions: dict[tuple[str, str], int] = {}
+            for i in reversed(range(len(self.versions))):
+                release = self.releases[i].version
+                positions[(str(self.versions[i]), release.index_url)] = i
+                positions[(str(self.versions[i]), "")] = i
+            self._positions = positions
+        try:
+            normal = str(Version(version))
+        except InvalidVersion:
+            return None
+        return self._positions.get((normal, index_url or ""))
+
+    def matching(self, specifier: str) -> Match:
+        """The versions a specifier admits, pre-releases and yanked releases included.
+
+        Whether a pre-release or a yanked release may be chosen depends on every
+        requirement on the package in the stack, so the search checks it on the whole.
+        """
+        found = self._matching.get(specifier)
+        if found is None:
+            found = self._match(specifier)
+            self._matching[specifier] = found
+        return found
+
+    def _match(self, specifier: str) -> Match:
+        if not specifier:
+            return Match(self.full_mask, False, False)
+        try:
+            spec = SpecifierSet(specifier)
+        except InvalidSpecifier:
+            return Match(0, False, False)
+        bits = 0
+        for i, version in enumerate(self.versions):
+            if spec.contains(version, prereleases=True):
+                bits |= 1 << i
+        pinned = any(s.operator in ("==", "===") and not s.version.endswith(".*") for s in spec)
+        return Match(bits, spec.prereleases is True, pinned)
+
+    def __repr__(self) -> str:
+        return f"PackageIndex({self.name!r}, {len(self.versions)} versions)"
+
+
+class Edge:
+    """A dependency as the search uses it: target package, admitted versions, extras."""
+
+    __slots__ = (
+        "bits",
+        "dependency",
+        "extras",
+        "names_pre",
+        "pinned",
+        "target",
+        "target_name",
+        "text",
+    )
+
+    def __init__(self, dependency: Dependency, target: PackageIndex | None, match: Match) -> None:
+        self.dependency = dependency
+        self.target = target
+        self.target_name = dependency.name
+        self.bits, self.names_pre, self.pinned = match
+        self.extras = dependency.extras
+        extras = f"[{','.join(dependency.extras)}]" if dependency.extras else ""
+        self.text = f"{dependency.name}{extras}{dependency.specifier}"
+
+    def __repr__(self) -> str:
+        return f"Edge({self.target_name}{list(self.extras) or ''}{self.dependency.specifier})"
+
+
+class Snapshot:
+    """Every release of a dependency closure, indexed for the search; immutable data."""
+
+    def __init__(
+        self, releases: Mapping[str, Sequence[ReleaseRecord]], missing: Iterable[str] = ()
+    ) -> None:
+        self.packages: dict[str, PackageIndex] = {}
+        for name in sorted(releases):
+            index = PackageIndex(len(self.packages), canonical_name(name), releases[name])
+            self.packages[index.name] = index
+        self.by_id: list[PackageIndex] = list(self.packages.values())
+        self.missing = frozenset(missing)
+        self._views: dict[str, EnvironmentView] = {}
+
+    @classmethod
+    def from_closure(cls, closure: Closure) -> Snapshot:
+        return cls(closure.releases, closure.missing)
+
+    @classmethod
+    def from_releases(cls, releases: Iterable[ReleaseRecord]) -> Snapshot:
+        """A snapshot of parsed releases; names they depend on but lack are missing."""
+        by_name: dict[str, list[ReleaseRecord]] = {}
+        for release in releases:
+            by_name.setdefault(release.version.name, []).append(release)
+        targets = {d.name for found in by_name.values() for r in found for d in r.dependencies}
+        return cls(by_name, targets - by_name.keys())
+
+    def view(self, environment: RuntimeEnvironment) -> EnvironmentView:
+        """The snapshot as seen from one runtime environment (cached per environment)."""
+        found = self._views.get(environment.key)
+        if found is None:
+            found = EnvironmentView(self, environment)
+            self._views[environment.key] = found
+        return found
+
+    def __repr__(self) -> str:
+        return f"Snapshot({len(self.packages)} packages)"
+
+
+class EnvironmentView:
+    """Markers and requires-python evaluated for one environment, each release once."""
+
+    __slots__ = (
+        "_dead",
+        "_edges",
+        "_extra_edges",
+        "_usable",
+        "environment",
+        "markers",
+        "snapshot",
+    )
+
+    def __init__(self, snapshot: Snapshot, environment: RuntimeEnvironment) -> None:
+        self.snapshot = snapshot
+        self.environment = environment
+        self.markers = MarkerEvaluator(environment)
+        self._usable: dict[int, int] = {}
+        self._edges: dict[tuple[int, int], tuple[Edge, ...]] = {}
+        self._extra_edges: dict[tuple[int, int, str], tuple[Edge, ...]] = {}
+        self._dead: dict[int, int] = {}
+
+    def usable(self, package: PackageIndex) -> int:
+        """The versions whose requires-python admits this interpreter."""
+        found = self._usable.get(package.id)
+        if found is None:
+            found = 0
+            allows = self.markers.python_allows
+            for i, release in enumerate(package.releases):
+                if allows(release.version.requires_python):
+                    found |= 1 << i
+            self._usable[package.id] = found
+        return found
+
+    def edges(self, package: PackageIndex, index: int) -> tuple[Edge, ...]:
+        """The dependencies of a release that hold here without any extra."""
+        key = (package.id, index)
+        found = self._edges.get(key)
+        if found is None:
+            found = tuple(
+                self._edge(d)
+                for d in package.releases[index].dependencies
+                if d.marker is None or self.markers.holds(d.marker)
+            )
+            self._edges[key] = found
+        return found
+
+    def extra_edges(self, package: PackageIndex, index: int, extra: str) -> tuple[Edge, ...]:
+        """The dependencies a release adds when `extra` is requested on it."""
+        key = (package.id, index, extra)
+        found = self._extra_edges.get(key)
+        if found is None:
+            holds = self.markers.holds
+            found = tuple(
+                self._edge(d)
+                for d in package.releases[index].dependencies
+                if d.marker is not None
+                and "extra" in d.marker
+                and holds(d.marker, extra)
+                and not holds(d.marker)
+            )
+            self._extra_edges[key] = found
+        return found
+
+    def dead(self, roots: Iterable[PackageIndex]) -> dict[int, int]:
+        """Releases that can never be installed here, for every package the roots reach.
+
+        A release is dead when a dependency it always has names an unknown package, or
+        admits only dead releases. That holds whatever else a stack contains, so it is
+        computed once per environment, for the packages new requests reach. Extras only
+        add dependencies, so leaving them out keeps every dead release dead.
+        """
+        found = self._dead
+        fresh: list[PackageIndex] = []
+        stack = [r for r in roots if r.id not in found]
+        seen = {r.id for r in stack}
+        while stack:
+            package = stack.pop()
+            fresh.append(package)
+            for i in range(len(package.versions)):
+                for edge in self.edges(package, i):
+                    target = edge.target
+                    if target is not None and target.id not in found and target.id not in seen:
+                        seen.add(target.id)
+                        stack.append(target)
+        for package in fresh:
+            found[package.id] = 0
+        changed = True
+        while changed:
+            changed = False
+            for package in fresh:
+                dead = found[package.id]
+                before = dead
+                for i in range(len(package.versions)):
+                    if (dead >> i) & 1:
+                        continue
+                    for edge in self.edges(package, i):
+                        target = edge.target
+                        if target is None or not (
+                            edge.bits & self.usable(target) & ~found[target.id]
+                        ):
+                            dead |= 1 << i
+                            break
+                if dead != before:
+                    found[package.id] = dead
+                    changed = True
+        return found
+
+    def _edge(self, dependency: Dependency) -> Edge:
+        target = self.snapshot.packages.get(dependency.name)
+        if target is None:
+            return Edge(dependency, None, Match(0, False, False))
+        return Edge(dependency, target, target.matching(dependency.specifier))
