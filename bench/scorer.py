@@ -38,8 +38,8 @@ from tests.scorer.universe import (
     resolvelib_cases,
     resolvelib_snapshot,
 )
+from thoth_graphql.domain import marker_environment
 from thoth_graphql.scorer import AdviseRequest, Snapshot, advise
-from thoth_graphql.scorer.markers import marker_environment
 from thoth_graphql.scorer.requirements import read_demands
 
 

@@ -8,6 +8,13 @@
 // Vertices: Package(name) -HAS_VERSION-> PackageVersion(vkey, name, version, index_url, ...)
 //           PackageVersion -DEPENDS_ON(ekey, source, target, specifier, extras, marker)-> Package
 //           Document(document_id, ...), GraphMeta(meta_key, generation and element counts)
+// Records (each kept whole as JSON in `body`, with the properties it is found by; `catalog`
+// holds the label so that a whole kind can be listed through an index):
+//           RuntimeEnvironment(env_key), StackObservation(observation_key, environment_key,
+//           outcome, obs_source, observed_at, observed_package*), Installability(
+//           installability_key, subject_vkey, observed_at), Advisory(advisory_key, advisory_id,
+//           advisory_package), Analysis(analysis_id, analysis_kind, analysis_status,
+//           created_at), ApiToken(token_hash, token_name, token_scope, created_at)
 // vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
 // Tuples (sha256, extras) are stored as JSON text; absent optional values are absent properties.
 
@@ -24,10 +31,10 @@ try {
         mgmt.containsEdgeLabel(name) ? mgmt.getEdgeLabel(name) :
             mgmt.makeEdgeLabel(name).multiplicity(multiplicity).make()
     }
-    def propertyKey = { String name, Class type ->
+    def propertyKey = { String name, Class type, Cardinality cardinality = Cardinality.SINGLE ->
         if (mgmt.containsPropertyKey(name)) return mgmt.getPropertyKey(name)
         newKeys << name
-        mgmt.makePropertyKey(name).dataType(type).cardinality(Cardinality.SINGLE).make()
+        mgmt.makePropertyKey(name).dataType(type).cardinality(cardinality).make()
     }
 
     def packageLabel = vertexLabel('Package')
@@ -71,6 +78,40 @@ try {
     uniqueIndex('versionByKey', vkey, versionLabel)
     uniqueIndex('documentById', documentId, documentLabel)
     uniqueIndex('metaByKey', metaKey, metaLabel)
+
+    // Records beside the package graph.
+    def recordLabels = ['RuntimeEnvironment', 'StackObservation', 'Installability', 'Advisory',
+                        'Analysis', 'ApiToken'].collectEntries { [(it): vertexLabel(it)] }
+    ['body', 'catalog', 'env_key', 'observation_key', 'outcome', 'obs_source', 'observed_at',
+     'installability_key', 'subject_vkey', 'advisory_key', 'advisory_id', 'advisory_package',
+     'analysis_id', 'analysis_kind', 'created_at', 'token_hash', 'token_name',
+     'token_scope'].each { propertyKey(it, String) }
+    propertyKey('observed_package', String, Cardinality.LIST)
+    // Analyses are claimed by compare and set; LOCK makes two claims of one conflict.
+    def analysisStatus = propertyKey('analysis_status', String)
+    if (newKeys.contains('analysis_status')) mgmt.setConsistency(analysisStatus, ConsistencyModifier.LOCK)
+    def key = { String keyName -> mgmt.getPropertyKey(keyName) }
+    uniqueIndex('environmentByKey', key('env_key'), recordLabels.RuntimeEnvironment)
+    uniqueIndex('observationByKey', key('observation_key'), recordLabels.StackObservation)
+    uniqueIndex('installabilityByKey', key('installability_key'), recordLabels.Installability)
+    uniqueIndex('advisoryByKey', key('advisory_key'), recordLabels.Advisory)
+    uniqueIndex('analysisById', key('analysis_id'), recordLabels.Analysis)
+    uniqueIndex('tokenByHash', key('token_hash'), recordLabels.ApiToken)
+    def plainIndex = { String indexName, String keyName, label ->
+        if (mgmt.containsGraphIndex(indexName)) return
+        def builder = mgmt.buildIndex(indexName, Vertex.class).addKey(key(keyName))
+        if (label != null) builder = builder.indexOnly(label)
+        builder.buildCompositeIndex()
+        if (!newKeys.contains(keyName)) reindex << indexName
+    }
+    plainIndex('recordsByCatalog', 'catalog', null)
+    plainIndex('observationsByEnvironment', 'environment_key', recordLabels.StackObservation)
+    plainIndex('observationsByOutcome', 'outcome', recordLabels.StackObservation)
+    plainIndex('observationsBySource', 'obs_source', recordLabels.StackObservation)
+    plainIndex('observationsByPackage', 'observed_package', recordLabels.StackObservation)
+    plainIndex('installabilityByVersion', 'subject_vkey', recordLabels.Installability)
+    plainIndex('advisoriesByPackage', 'advisory_package', recordLabels.Advisory)
+    plainIndex('analysesByStatus', 'analysis_status', recordLabels.Analysis)
     mgmt.commit()
 
     reindex.each { indexName ->

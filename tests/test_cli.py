@@ -83,3 +83,26 @@ def test_a_bad_graph_url_is_a_usage_error(tmp_path: Path) -> None:
     result = thoth("ingest", "--graph", "http://example", str(doc))
     assert result.returncode == 2
     assert "expected a Gremlin Server URL" in result.stderr
+
+
+def test_token_create_prints_a_token_once_and_stores_its_hash(tmp_path: Path) -> None:
+    from thoth_graphql.domain.token import hash_secret
+
+    result = thoth("token", "create", "--data-dir", str(tmp_path / "d"), "--name", "ci")
+    assert result.returncode == 0, result.stderr
+    secret = result.stdout.strip()
+    assert secret.startswith("thoth_")
+    assert "shown only this once" in result.stderr
+    assert secret not in result.stderr
+    with sqlite3.connect(tmp_path / "d" / "graph.sqlite3") as db:
+        rows = db.execute("SELECT token_hash, name, scope FROM api_token").fetchall()
+    assert rows == [(hash_secret(secret), "ci", "WRITE")]
+
+
+def test_token_create_takes_the_admin_scope_and_refuses_others(tmp_path: Path) -> None:
+    admin = thoth("token", "create", "--data-dir", str(tmp_path / "d"), "--scope", "admin")
+    assert admin.returncode == 0, admin.stderr
+    with sqlite3.connect(tmp_path / "d" / "graph.sqlite3") as db:
+        assert db.execute("SELECT scope FROM api_token").fetchall() == [("ADMIN",)]
+    other = thoth("token", "create", "--data-dir", str(tmp_path / "d"), "--scope", "root")
+    assert other.returncode == 2

@@ -1,23 +1,59 @@
-"""The advise service: loads a request's closure from the graph store and asks the scorer.
+"""The advise service: loads a request's closure and what is known about it from the graph
+store, caches both per graph generation, and runs the scorer off the event loop.
 
-One `load_closure` call per request (its round trips follow the closure's depth). The
-snapshot built from it is cached per graph generation and per set of root packages,
-so repeated questions reuse parsed versions, matched specifiers and evaluated markers.
+Per root set, one `load_closure` call (its round trips follow the closure's depth), then
+for the costed objectives one `installability_of` call over every release of the
+closure and one `advisories_of` call over its packages. Stack observations are read per
+runtime environment: those of every registered environment that agrees with the asked
+one. All of it is cached until the store's generation moves, so repeated questions reuse
+parsed versions, matched specifiers, evaluated markers and the observations.
 """
 
 from __future__ import annotations
 
+import asyncio
+import platform
+import sysconfig
+import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, TypeVar
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from thoth_graphql.domain import canonical_name
-from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, advise
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.domain import (
+    Advisory,
+    Installability,
+    RuntimeEnvironment,
+    StackObservation,
+    canonical_name,
+)
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    AdviseResult,
+    Observations,
+    RecommendationType,
+    Snapshot,
+    advise,
+)
+from thoth_graphql.scorer.evidence import same_environment
+from thoth_graphql.store.port import GraphStore, ObservationCursor, ObservationFilter
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 SNAPSHOTS_KEPT = 32
 """How many snapshots (distinct root sets) stay cached for the current generation."""
+ENVIRONMENTS_KEPT = 32
+"""How many runtime environments' stack observations stay cached."""
+PAGE = 1000
+"""Items per store call when reading listings whole."""
+
+_STACK_KINDS = frozenset(
+    {RecommendationType.STABLE, RecommendationType.PERFORMANCE, RecommendationType.TESTING}
+)
 
 
 def root_names(requirements: Sequence[str]) -> list[str]:
@@ -32,40 +68,189 @@ def root_names(requirements: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def server_environment() -> RuntimeEnvironment:
+    """The server's own interpreter: advise's runtime environment when none is given."""
+    tag = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    return RuntimeEnvironment(python_version=platform.python_version(), platform=tag)
+
+
+@dataclass(slots=True)
+class Knowledge:
+    """What the graph knows about one closure: its snapshot and, once asked for, the
+    installability records of its releases and the advisories about its packages."""
+
+    snapshot: Snapshot
+    installability: tuple[Installability, ...] | None = None
+    advisories: tuple[Advisory, ...] | None = None
+
+
 class AdviseService:
-    """Answers advise requests over a GraphStore; safe to share between requests."""
+    """Answers advise requests over a GraphStore; one per store, shared by its requests."""
 
     def __init__(self, store: GraphStore, snapshots_kept: int = SNAPSHOTS_KEPT) -> None:
         self.store = store
         self._generation: int | None = None
-        self._snapshots: OrderedDict[tuple[str, ...], Snapshot] = OrderedDict()
-        self._kept = snapshots_kept
+        self._known: OrderedDict[tuple[str, ...], Knowledge] = OrderedDict()
+        self._stacks: OrderedDict[str, tuple[StackObservation, ...]] = OrderedDict()
+        self._loading: dict[tuple[int, str, object], asyncio.Future[Any]] = {}
+        self._snapshots_kept = snapshots_kept
         self.closures_loaded = 0
+        """Closures read from the store (for tests and benches)."""
+        self.observations_loaded = 0
+        """Observation reads (installability, advisories, stacks of an environment)."""
+
+    async def advise(self, request: AdviseRequest) -> AdviseResult:
+        """The scorer's answer for a request, over the closure of its requirements and what
+        is known about it; the search runs in a worker thread, never on the event loop."""
+        generation = await self._current()
+        known = await self._knowledge(generation, root_names(request.requirements))
+        observations = await self._observations(generation, known, request)
+        return await asyncio.to_thread(
+            advise, known.snapshot, replace(request, observations=observations)
+        )
 
     async def snapshot(self, roots: Sequence[str]) -> Snapshot:
         """The snapshot of these roots' closure at the store's current generation."""
+        generation = await self._current()
+        return (await self._knowledge(generation, roots)).snapshot
+
+    async def _current(self) -> int:
         generation = await self.store.generation()
         if generation != self._generation:
-            self._snapshots.clear()
+            # The graph moved on: nothing read before may answer again.
+            self._known.clear()
+            self._stacks.clear()
             self._generation = generation
+        return generation
+
+    async def _knowledge(self, generation: int, roots: Sequence[str]) -> Knowledge:
         key = tuple(sorted(set(roots)))
-        found = self._snapshots.get(key)
+        found = self._known.get(key)
         if found is not None:
-            self._snapshots.move_to_end(key)
+            self._known.move_to_end(key)
             return found
-        closure = await self.store.load_closure(list(key))
-        self.closures_loaded += 1
-        snapshot = Snapshot.from_closure(closure)
-        self._snapshots[key] = snapshot
-        if len(self._snapshots) > self._kept:
-            self._snapshots.popitem(last=False)
-        return snapshot
 
-    async def advise(self, request: AdviseRequest) -> AdviseResult:
-        """The scorer's answer for a request, over the closure of its requirements.
+        async def load() -> Knowledge:
+            closure = await self.store.load_closure(list(key))
+            self.closures_loaded += 1
+            snapshot = await asyncio.to_thread(Snapshot.from_closure, closure)
+            return Knowledge(snapshot)
 
-        The search itself is CPU work measured in milliseconds; it runs on the event
-        loop's thread rather than paying a thread hand-off for every request.
+        known = await self._once(generation, "closure", key, load)
+        self._keep(generation, self._known, key, known, self._snapshots_kept)
+        return known
+
+    async def _observations(
+        self, generation: int, known: Knowledge, request: AdviseRequest
+    ) -> Observations:
+        kind = request.recommendation_type
+        if kind is RecommendationType.LATEST:
+            return Observations()
+        snapshot = known.snapshot
+        if known.installability is None:
+            known.installability = await self._once(
+                generation, "installability", snapshot, partial(self._installability, snapshot)
+            )
+        advisories: tuple[Advisory, ...] = ()
+        if kind is RecommendationType.SECURITY:
+            if known.advisories is None:
+                known.advisories = await self._once(
+                    generation, "advisories", snapshot, partial(self._advisories, snapshot)
+                )
+            advisories = known.advisories
+        stacks: tuple[StackObservation, ...] = ()
+        if kind in _STACK_KINDS:
+            stacks = await self._stack_observations(generation, request.environment)
+        return Observations(
+            stacks=stacks, installability=known.installability, advisories=advisories
+        )
+
+    async def _installability(self, snapshot: Snapshot) -> tuple[Installability, ...]:
+        keys = [r.version.key for p in snapshot.by_id for r in p.releases]
+        found = await self.store.installability_of(keys)
+        self.observations_loaded += 1
+        return tuple(i for per in found for i in per)
+
+    async def _advisories(self, snapshot: Snapshot) -> tuple[Advisory, ...]:
+        found = await self.store.advisories_of(list(snapshot.packages))
+        self.observations_loaded += 1
+        return tuple(a for per in found for a in per)
+
+    async def _stack_observations(
+        self, generation: int, environment: RuntimeEnvironment
+    ) -> tuple[StackObservation, ...]:
+        """The stack observations made in every registered environment that agrees with
+        this one on the fields both state (hardware is narrowed later, by the scorer)."""
+        found = self._stacks.get(environment.key)
+        if found is not None:
+            self._stacks.move_to_end(environment.key)
+            return found
+
+        async def load() -> tuple[StackObservation, ...]:
+            keys: list[str] = []
+            after: str | None = None
+            while True:
+                page = await self.store.list_environments(PAGE, after)
+                keys += [e.key for e in page if same_environment(e, environment)]
+                if len(page) < PAGE:
+                    break
+                after = page[-1].key
+            observations: list[StackObservation] = []
+            for key in keys:
+                cursor: ObservationCursor | None = None
+                while True:
+                    where = ObservationFilter(environment_key=key)
+                    listed = await self.store.list_stack_observations(where, PAGE, cursor)
+                    observations += listed
+                    if len(listed) < PAGE:
+                        break
+                    cursor = ObservationCursor(listed[-1].provenance.observed_at, listed[-1].key)
+            self.observations_loaded += 1
+            return tuple(observations)
+
+        stacks = await self._once(generation, "stacks", environment.key, load)
+        self._keep(generation, self._stacks, environment.key, stacks, ENVIRONMENTS_KEPT)
+        return stacks
+
+    async def _once(
+        self, generation: int, what: str, key: object, load: Callable[[], Awaitable[V]]
+    ) -> V:
+        """Run `load` once for concurrent requests asking the same thing at one generation.
+
+        A request that gives up (its time limit) does not cancel the read for the others.
         """
-        snapshot = await self.snapshot(root_names(request.requirements))
-        return advise(snapshot, request)
+        token = (generation, what, key)
+        pending = self._loading.get(token)
+        if pending is None:
+            pending = asyncio.ensure_future(load())
+            self._loading[token] = pending
+            pending.add_done_callback(lambda done: self._forget(token, done))
+        result: V = await asyncio.shield(pending)
+        return result
+
+    def _forget(self, token: tuple[int, str, object], done: asyncio.Future[Any]) -> None:
+        if self._loading.get(token) is done:
+            del self._loading[token]
+        if not done.cancelled():
+            done.exception()  # retrieved here, raised to every waiter
+
+    def _keep(self, generation: int, table: OrderedDict[K, V], key: K, value: V, size: int) -> None:
+        """Cache a value read at `generation`, unless the graph has moved on since."""
+        if generation != self._generation:
+            return
+        table[key] = value
+        table.move_to_end(key)
+        while len(table) > size:
+            table.popitem(last=False)
+
+
+_services: weakref.WeakKeyDictionary[GraphStore, AdviseService] = weakref.WeakKeyDictionary()
+
+
+def advise_service_for(store: GraphStore) -> AdviseService:
+    """The one advise service of a store (made on first use, gone with the store), so
+    every request to it shares the snapshot cache."""
+    service = _services.get(store)
+    if service is None:
+        service = _services[store] = AdviseService(store)
+    return service

@@ -1,4 +1,5 @@
-"""The `thoth-graphql` command: serve the API, ingest documents."""
+"""The `thoth-graphql` command: serve the API, ingest documents, make API tokens, run
+analyses (`dispatch`) and load their results (`graph-sync`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from thoth_graphql.domain import ApiToken
 from thoth_graphql.ingest.ingest import (
     IngestReport,
     InvalidDocuments,
@@ -50,19 +52,51 @@ def main() -> None:
     """thoth-graphql: recommendations for Python application stacks over GraphQL."""
 
 
+OBJECTS = click.option(
+    "--objects",
+    "objects_url",
+    metavar="URL",
+    help="The object store of analysis requests and results: a folder, file://... or "
+    "s3://bucket/prefix?endpoint_url=... (default: the folder `objects` in the data dir).",
+)
+
+
+def _objects_url(objects_url: str | None, data_dir: Path) -> str:
+    return objects_url or str(data_dir / "objects")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @DATA_DIR
 @GRAPH
+@OBJECTS
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Analyses run at a time by the local dispatcher; 0 runs none here "
+    "(`thoth-graphql dispatch` may run them).",
+)
 @click.option("--demo", is_flag=True, help="Load the bundled demo data into an empty graph.")
-def serve(host: str, port: int, data_dir: Path, graph_url: str | None, demo: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    graph_url: str | None,
+    objects_url: str | None,
+    workers: int,
+    demo: bool,
+) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser)."""
     import uvicorn
 
+    from thoth_graphql.analyses.hosting import hosted_analyses
     from thoth_graphql.api.app import create_app
 
     store = _store(graph_url, data_dir)
+    objects = _objects_url(objects_url, data_dir)
 
     @asynccontextmanager
     async def lifespan(_: object) -> AsyncIterator[None]:
@@ -70,13 +104,17 @@ def serve(host: str, port: int, data_dir: Path, graph_url: str | None, demo: boo
         try:
             if demo:
                 await _load_demo(store)
-            yield
+            async with hosted_analyses(store, objects, workers=workers, scratch=data_dir / "runs"):
+                yield
         finally:
             await store.close()
 
+    from thoth_graphql.api.request_log import configure_logging
+
     app = create_app(store, lifespan=lifespan)
     click.echo(f"thoth-graphql: GraphQL at http://{host}:{port}/graphql", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    configure_logging()
+    uvicorn.run(app, host=host, port=port, log_config=None)
 
 
 async def _load_demo(store: GraphStore) -> None:
@@ -135,3 +173,225 @@ def _summary(report: IngestReport) -> str:
         f"created {c.packages_created} packages, {c.versions_created} versions, "
         f"{c.dependencies_created} dependency edges"
     )
+
+
+@main.group()
+def token() -> None:
+    """Manage the API tokens that mutations need."""
+
+
+@token.command("create")
+@DATA_DIR
+@GRAPH
+@click.option("--name", default="default", show_default=True, help="Who or what it is for.")
+@click.option(
+    "--scope",
+    type=click.Choice(["write", "admin"]),
+    default="write",
+    show_default=True,
+    help="write: mutations of the graph; admin: also making tokens.",
+)
+def token_create(data_dir: Path, graph_url: str | None, name: str, scope: str) -> None:
+    """Print a new bearer token. Only its hash is stored: it cannot be shown again."""
+    from thoth_graphql.domain import ApiToken, TokenScope
+    from thoth_graphql.domain.timestamps import utc_timestamp
+    from thoth_graphql.domain.token import hash_secret, new_secret
+
+    if not 0 < len(name) <= 100:
+        raise click.BadParameter("must hold 1 to 100 characters", param_hint="--name")
+    secret = new_secret()
+    record = ApiToken(hash_secret(secret), name, TokenScope(scope.upper()), utc_timestamp())
+    asyncio.run(_add_token(_store(graph_url, data_dir), record))
+    click.echo(f"token {name!r} ({scope}) created; it is shown only this once:", err=True)
+    click.echo(secret)
+
+
+async def _add_token(store: GraphStore, record: ApiToken) -> None:
+    await store.open()
+    try:
+        await store.add_token(record)
+    finally:
+        await store.close()
+
+
+@main.command()
+@DATA_DIR
+@GRAPH
+@OBJECTS
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Analyses run at a time (runner processes, or Jobs with --kubernetes).",
+)
+@click.option(
+    "--kubernetes",
+    "kubernetes_image",
+    metavar="IMAGE",
+    help="Run each analysis as a Job of this image in the middletier namespace, through "
+    "the API server of the cluster this runs in (needs an s3:// object store).",
+)
+@click.option("--namespace", default="thoth-middletier", show_default=True)
+@click.option(
+    "--credentials-secret",
+    default="thoth-objects-credentials",
+    show_default=True,
+    help="The Secret holding AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the Jobs.",
+)
+def dispatch(
+    data_dir: Path,
+    graph_url: str | None,
+    objects_url: str | None,
+    workers: int,
+    kubernetes_image: str | None,
+    namespace: str,
+    credentials_secret: str,
+) -> None:
+    """Run queued analyses until stopped (SIGINT or SIGTERM), beside or instead of the
+    dispatcher in `serve`; several may run, each claims its own analyses."""
+    from thoth_graphql.analyses.hosting import absolute_objects_url
+
+    objects = absolute_objects_url(_objects_url(objects_url, data_dir))
+    store = _store(graph_url, data_dir)
+    if kubernetes_image is not None and not objects.startswith("s3://"):
+        raise click.UsageError("--kubernetes needs an s3:// object store (--objects)")
+    asyncio.run(
+        _dispatch(
+            store,
+            objects,
+            workers,
+            data_dir / "runs",
+            kubernetes_image,
+            namespace,
+            credentials_secret,
+        )
+    )
+
+
+async def _dispatch(
+    store: GraphStore,
+    objects_url: str,
+    workers: int,
+    scratch: Path,
+    kubernetes_image: str | None,
+    namespace: str,
+    credentials_secret: str,
+) -> None:
+    import logging
+    import signal
+
+    from thoth_graphql.analyses.dispatcher import Dispatcher, Launcher
+    from thoth_graphql.analyses.local import LocalLauncher
+    from thoth_graphql.objects.url import open_object_store
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    await store.open()
+    try:
+        async with open_object_store(objects_url) as objects:
+            launcher: Launcher
+            if kubernetes_image is None:
+                launcher = LocalLauncher(objects_url, workers, scratch)
+            else:
+                from thoth_graphql.analyses.kubernetes import (
+                    JobSettings,
+                    KubernetesApi,
+                    KubernetesLauncher,
+                )
+
+                settings = JobSettings(
+                    kubernetes_image,
+                    objects_url,
+                    namespace=namespace,
+                    credentials_secret=credentials_secret,
+                )
+                launcher = KubernetesLauncher(
+                    KubernetesApi.in_cluster(), objects, settings, slots=workers
+                )
+            dispatcher = Dispatcher(store, objects, launcher)
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(number, dispatcher.stop)
+            click.echo(f"dispatch: {launcher.name}, {workers} at a time", err=True)
+            try:
+                await dispatcher.run()
+            finally:
+                await launcher.close()
+            click.echo(f"dispatch: stopped; {dispatcher.finished} analyses finished", err=True)
+    finally:
+        await store.close()
+
+
+@main.command("graph-sync")
+@DATA_DIR
+@GRAPH
+@OBJECTS
+@click.option("--follow", is_flag=True, help="Keep loading new results until stopped.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Fill an empty graph from the object store alone: every result and analysis.",
+)
+@click.option(
+    "--interval",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(min=0.05),
+    help="Seconds between passes with --follow.",
+)
+def graph_sync(
+    data_dir: Path,
+    graph_url: str | None,
+    objects_url: str | None,
+    follow: bool,
+    rebuild: bool,
+    interval: float,
+) -> None:
+    """Load analysis results from the object store into the graph (idempotent by
+    document id): once, or with --follow as they come."""
+    if follow and rebuild:
+        raise click.UsageError("--rebuild runs once; start --follow after it")
+    store = _store(graph_url, data_dir)
+    code = asyncio.run(
+        _graph_sync(store, _objects_url(objects_url, data_dir), follow, rebuild, interval)
+    )
+    sys.exit(code)
+
+
+async def _graph_sync(
+    store: GraphStore, objects_url: str, follow: bool, rebuild: bool, interval: float
+) -> int:
+    import signal
+
+    from thoth_graphql.objects.port import ObjectStoreError
+    from thoth_graphql.objects.url import open_object_store
+    from thoth_graphql.sync import GraphNotEmpty, GraphSync, SyncReport
+
+    def show(report: SyncReport) -> None:
+        for key, reason in report.failed:
+            click.echo(f"error: {key}: {reason}", err=True)
+        if not follow or report.loaded or report.failed:
+            click.echo(report.summary())
+
+    await store.open()
+    try:
+        async with open_object_store(objects_url) as objects:
+            sync = GraphSync(store, objects)
+            if follow:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for number in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(number, stop.set)
+                await sync.follow(interval=interval, stop=stop, on_report=show)
+                return 0
+            report = await (sync.rebuild() if rebuild else sync.sync_completed())
+            show(report)
+            return 1 if report.failed else 0
+    except GraphNotEmpty as error:
+        click.echo(f"error: {error}", err=True)
+        return 2
+    except ObjectStoreError as error:
+        click.echo(f"error: the object store cannot be used: {error}", err=True)
+        return 3
+    finally:
+        await store.close()

@@ -20,13 +20,19 @@ class Result:
 
 
 class GraphQLClient:
-    """POSTs operations to /graphql and decodes the response."""
+    """POSTs operations to /graphql (with a bearer token, if given) and decodes the response."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
         self.http = http
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def with_token(self, token: str | None) -> GraphQLClient:
+        return GraphQLClient(self.http, token)
 
     async def __call__(self, query: str, **variables: Any) -> Result:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=self.headers
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         return Result(body.get("data"), body.get("errors", []))

@@ -17,6 +17,7 @@ from thoth_graphql.domain import (
 from thoth_graphql.scorer import (
     AdviseRequest,
     AdviseResult,
+    JustificationKind,
     Observations,
     RecommendationType,
     Snapshot,
@@ -139,3 +140,53 @@ def test_a_spent_time_limit_answers_without_claiming_optimality() -> None:
     result = ask(RecommendationType.STABLE, Observations(stacks=failures), time_limit_ms=0)
     assert not result.optimal
     assert result.unsatisfiable is None
+
+
+def test_security_reads_last_affected_as_an_inclusive_upper_bound() -> None:
+    up_to_two = Advisory("GHSA-3", "lib", (AffectedRange("0", None, last_affected="2.0"),))
+    result = ask(RecommendationType.SECURITY, Observations(advisories=(up_to_two,)))
+    # Only 1.0 and 2.0 are affected: 3.0 is clean, so it costs nothing.
+    assert chosen(result)["lib"] == "3.0"
+    assert result.stacks[0].score == 0.0
+    up_to_three = Advisory("GHSA-4", "lib", (AffectedRange("2.5", None, last_affected="3.0"),))
+    result = ask(RecommendationType.SECURITY, Observations(advisories=(up_to_three,)))
+    assert chosen(result)["lib"] == "2.0"
+
+
+def test_a_justification_names_the_kind_and_the_records_behind_it() -> None:
+    keys = (VersionKey("app", "2.0"), VersionKey("lib", "3.0"))
+    failures = tuple(
+        StackObservation(
+            keys, HERE, StackOutcome.RUNTIME_FAILURE, Provenance(ObservationSource.CI, "ci", at)
+        )
+        for at in ("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+    )
+    advisory = Advisory("GHSA-5", "lib", (AffectedRange("2.5", None),), severity=7.5)
+    broken = Installability(VersionKey("lib", "2.0"), HERE, False, SEEN, error="no wheel")
+
+    stable = ask(RecommendationType.STABLE, Observations(stacks=failures))
+    lib = stable.stacks[0].justifications[1]
+    assert (lib.package, lib.version, lib.kind) == ("lib", "2.0", JustificationKind.AVOIDED_NEWER)
+    [reason] = lib.reasons
+    assert (reason.version, reason.avoided) == ("3.0", True)
+    assert reason.stack_observations == failures
+
+    security = ask(
+        RecommendationType.SECURITY, Observations(advisories=(advisory,), installability=(broken,))
+    )
+    lib = security.stacks[0].justifications[1]
+    assert lib.version == "1.0" and lib.kind is JustificationKind.AVOIDED_NEWER
+    by_version = {r.version: r for r in lib.reasons}
+    assert by_version["3.0"].advisories == (advisory,)
+    assert by_version["2.0"].installability == (broken,)
+
+    latest = ask(RecommendationType.LATEST, Observations()).stacks[0].justifications
+    assert [j.kind for j in latest] == [JustificationKind.NEWEST] * 2
+    assert all(j.reasons == () for j in latest)
+
+
+def test_a_release_only_the_requirements_keep_out_is_newest_allowed() -> None:
+    result = advise(SNAPSHOT, AdviseRequest(("app", "lib<3"), environment=HERE))
+    lib = result.stacks[0].justifications[1]
+    assert (lib.version, lib.kind) == ("2.0", JustificationKind.NEWEST_ALLOWED)
+    assert "the request (lib<3)" in lib.message

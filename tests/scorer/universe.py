@@ -20,11 +20,11 @@ from thoth_graphql.domain import (
     Release,
     RuntimeEnvironment,
     canonical_name,
+    marker_environment,
 )
 from thoth_graphql.ingest.ingest import parse_all
 from thoth_graphql.ingest.sources import read_documents
 from thoth_graphql.scorer import Snapshot, Stack
-from thoth_graphql.scorer.markers import marker_environment
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "external"
 RESOLVELIB = DATA / "resolvelib"

@@ -1,29 +1,44 @@
-"""The ASGI app: GraphQL at /graphql (HTTP and graphql-transport-ws) and /healthz."""
+"""The ASGI app: GraphQL at /graphql (HTTP and graphql-transport-ws), GraphiQL's assets,
+/healthz, /readyz and /metrics, behind the request-id and body-size middleware."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Lifespan
 
+from thoth_graphql.api.graphiql import ASSETS_PATH, GraphiQLAssets
+from thoth_graphql.api.health import healthz, readiness
 from thoth_graphql.api.http import GraphQLEndpoint
+from thoth_graphql.api.limits import MAX_BODY_BYTES, BodySizeLimit
+from thoth_graphql.api.metrics import metrics
+from thoth_graphql.api.request_log import RequestLog, stamp_request_ids
 from thoth_graphql.store.port import GraphStore
 
 
-async def healthz(request: Request) -> PlainTextResponse:
-    return PlainTextResponse("ok")
-
-
-def create_app(store: GraphStore, *, lifespan: Lifespan[Starlette] | None = None) -> Starlette:
+def create_app(
+    store: GraphStore,
+    *,
+    lifespan: Lifespan[Starlette] | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> Starlette:
     """The app serving `store`, which the caller opens and closes (e.g. in `lifespan`)."""
+    stamp_request_ids()
     graphql = GraphQLEndpoint(store)
     return Starlette(
         routes=[
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            Mount(ASSETS_PATH, GraphiQLAssets()),
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            Route("/readyz", readiness(store), methods=["GET", "HEAD"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ],
+        middleware=[
+            # Outermost first: every response, a 413 included, carries the request id.
+            Middleware(RequestLog),
+            Middleware(BodySizeLimit, max_bytes=max_body_bytes),
         ],
         lifespan=lifespan,
     )

@@ -1,4 +1,5 @@
-"""The context every resolver receives: the store port and this request's loaders."""
+"""The context every resolver receives: the store port, this request's loaders, the read
+cache and the advise service of the store, and the bearer token the request presents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from thoth_graphql.advise import AdviseService, advise_service_for
+from thoth_graphql.analyses.service import AnalysisService, analysis_service_for
+from thoth_graphql.api.cache import ReadCache, read_cache_for
 from thoth_graphql.api.loaders import Loaders
+from thoth_graphql.domain import ApiToken
+from thoth_graphql.domain.token import hash_secret
 from thoth_graphql.store.port import GraphStore
 
 
@@ -21,11 +27,40 @@ class Context:
     loaders: Loaders = field(init=False)
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
+    cache: ReadCache = field(init=False)
+    advisor: AdviseService = field(init=False)
+    _token: ApiToken | None = field(init=False, default=None)
+    _token_looked_up: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         # A WebSocket's context lives as long as the connection, so a cache would serve
         # every later operation on it what the first one read.
         self.loaders = Loaders.for_store(self.store, cache=not isinstance(self.request, WebSocket))
+        self.cache = read_cache_for(self.store)
+        self.advisor = advise_service_for(self.store)
+
+    def bearer_secret(self) -> str | None:
+        """The secret of an `Authorization: Bearer <secret>` header, if the request has one."""
+        if self.request is None:
+            return None
+        scheme, _, secret = self.request.headers.get("authorization", "").partition(" ")
+        secret = secret.strip()
+        return secret if scheme.lower() == "bearer" and secret else None
+
+    @property
+    def analyses(self) -> AnalysisService | None:
+        """The analysis service of the store (None where the server runs no analyses)."""
+        return analysis_service_for(self.store)
+
+    async def token(self) -> ApiToken | None:
+        """The stored token the bearer secret is for (looked up once per request)."""
+        if not self._token_looked_up:
+            secret = self.bearer_secret()
+            self._token = (
+                None if secret is None else await self.store.token_by_hash(hash_secret(secret))
+            )
+            self._token_looked_up = True
+        return self._token
 
 
 Info = strawberry.Info[Context, None]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -16,16 +17,44 @@ class ErrorCode(enum.StrEnum):
     """The `extensions.code` of every error in a response."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    FORBIDDEN = "FORBIDDEN"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    NOT_FOUND = "NOT_FOUND"
+    RATE_LIMITED = "RATE_LIMITED"
+    TIMEOUT = "TIMEOUT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    UNAVAILABLE = "UNAVAILABLE"
 
 
-class UserInputError(GraphQLError):
-    """A request argument the server refuses: shown to the client as BAD_USER_INPUT."""
+class CodedError(GraphQLError):
+    """An error meant for the client, with its code in `extensions.code`."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+    def __init__(self, code: ErrorCode, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": code.value, **extensions})
+
+
+class UserInputError(CodedError):
+    """A request argument the server refuses: shown to the client as BAD_USER_INPUT.
+
+    `field` is the path of the faulty input field (e.g. `input.packages[2].version`),
+    `faults` every fault found when there are several; both go to `extensions`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        faults: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        extensions: dict[str, Any] = {}
+        if field is not None:
+            extensions["field"] = field
+        if faults:
+            extensions["faults"] = [{"field": f, "message": m} for f, m in faults]
+        super().__init__(ErrorCode.BAD_USER_INPUT, message, **extensions)
 
 
 def is_internal(error: GraphQLError) -> bool:

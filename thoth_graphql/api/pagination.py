@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry import relay
 
 from thoth_graphql.api.errors import UserInputError
 
@@ -43,3 +47,15 @@ def decode_cursor(cursor: str, kind: str, arity: int) -> tuple[str, ...]:
     ):
         raise UserInputError(f"`after` is not a cursor of this list: {cursor!r}.")
     return tuple(decoded[1:])
+
+
+def page_info(
+    edges: Sequence[relay.Edge[Any]], *, previous: bool, following: bool
+) -> relay.PageInfo:
+    """The PageInfo of a page of `edges`."""
+    return relay.PageInfo(
+        has_next_page=following,
+        has_previous_page=previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )

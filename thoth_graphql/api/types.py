@@ -1,4 +1,5 @@
-"""The GraphQL object types of the package graph: Package, PackageVersion, Dependency.
+"""The GraphQL object types of the package graph: Package, PackageVersion, Dependency and
+Dependent (a DependsOn edge read backwards).
 
 Resolvers are module functions passed as `resolver=`, which keeps them typed under
 mypy --strict (`@strawberry.field(description=...)` is an untyped decorator).
@@ -6,26 +7,69 @@ mypy --strict (`@strawberry.field(description=...)` is an untyped decorator).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple
+from typing import Self, TypeVar
 
 import strawberry
+from packaging.markers import Marker
+from packaging.specifiers import InvalidSpecifier
 from strawberry import relay
 
 from thoth_graphql import domain
-from thoth_graphql.api.context import Context, Info
+from thoth_graphql.api.advisories import Advisory
+from thoth_graphql.api.context import Info
+from thoth_graphql.api.environments import RuntimeEnvironmentInput
 from thoth_graphql.api.errors import UserInputError
+from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.observations import Installability
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
     encode_cursor,
+    page_info,
     page_size,
 )
+from thoth_graphql.domain.specifiers import admits, admits_any, specifier_set
+from thoth_graphql.store.port import Dependent as StoredDependent
 
-N = TypeVar("N", bound=relay.Node)
+T = TypeVar("T")
+E = TypeVar("E", bound=relay.Node)
 
-# Counting packages by prefix pages through them this many at a time.
-_COUNT_PAGE = 1000
+
+def parse_specifier(text: str, field: str) -> str:
+    """The normalised form of a PEP 440 specifier, or BAD_USER_INPUT naming `field`."""
+    try:
+        return str(specifier_set(text))
+    except InvalidSpecifier as error:
+        raise UserInputError(f"{text!r} is not a PEP 440 specifier.", field=field) from error
+
+
+def _page(
+    items: Sequence[T],
+    size: int,
+    after: str | None,
+    cursor: Callable[[T], str],
+    node: Callable[[T], E],
+    what: str,
+) -> tuple[list[relay.Edge[E]], relay.PageInfo]:
+    """One page of an in-memory list whose cursors name its items."""
+    start = 0
+    if after is not None:
+        cursors = [cursor(item) for item in items]
+        if after not in cursors:
+            raise UserInputError(f"`after` names no item of {what}: {after!r}.", field="after")
+        start = cursors.index(after) + 1
+    edges = [relay.Edge(cursor=cursor(i), node=node(i)) for i in items[start : start + size]]
+    return edges, page_info(edges, previous=start > 0, following=start + size < len(items))
+
+
+# -- Dependency --------------------------------------------------------------------------
+
+
+def _dependency_package(root: Dependency) -> Package:
+    return Package(name=root.name)
 
 
 @strawberry.type(description="A dependency as a release declares it; markers unevaluated.")
@@ -36,6 +80,9 @@ class Dependency:
     marker: str | None = strawberry.field(description="The PEP 508 environment marker.")
     extra: str | None = strawberry.field(
         description="The extra of the declaring release that activates this dependency."
+    )
+    package: Package = strawberry.field(
+        resolver=_dependency_package, description="The package required."
     )
 
     @classmethod
@@ -49,28 +96,101 @@ class Dependency:
         )
 
 
+# -- Package -----------------------------------------------------------------------------
+
+
+def _version_cursor(version: domain.PackageVersion) -> str:
+    return encode_cursor("PackageVersion", version.name, version.version, version.index_url)
+
+
 async def _versions(
-    root: Package, info: Info, first: int | None = DEFAULT_PAGE_SIZE, after: str | None = None
+    root: Package,
+    info: Info,
+    first: int | None = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    specifier: str | None = None,
 ) -> PackageVersionConnection:
     size = page_size(first)
     versions = await info.context.loaders.versions.load(root.name)
-    start = 0 if after is None else _position_after(versions, root.name, after)
-    edges = [
-        relay.Edge(cursor=_version_cursor(v), node=PackageVersion.from_domain(v))
-        for v in versions[start : start + size]
-    ]
-    return PackageVersionConnection(
-        edges=edges,
-        page_info=_page_info(edges, previous=start > 0, following=start + size < len(versions)),
-        total_count=len(versions),
+    if specifier is not None:
+        spec = parse_specifier(specifier, "specifier")
+        versions = [v for v in versions if admits(spec, v.version)]
+    if after is not None:
+        name = decode_cursor(after, "PackageVersion", 3)[0]
+        if name != root.name:
+            raise UserInputError(f"`after` names no version of {root.name}: {after!r}.")
+    edges, info_ = _page(
+        versions, size, after, _version_cursor, PackageVersion.from_domain, root.name
     )
+    return PackageVersionConnection(edges=edges, page_info=info_, total_count=len(versions))
+
+
+def _dependent_cursor(dependent: StoredDependent) -> str:
+    key, dep = dependent.version, dependent.dependency
+    return encode_cursor(
+        "Dependent",
+        key.name,
+        key.version,
+        key.index_url,
+        dep.specifier,
+        ",".join(dep.extras),
+        dep.marker or "",
+    )
+
+
+def _dependents_page(
+    found: Sequence[StoredDependent], first: int | None, after: str | None, what: str
+) -> DependentConnection:
+    if after is not None:
+        decode_cursor(after, "Dependent", 6)
+    edges, info_ = _page(
+        found, page_size(first), after, _dependent_cursor, Dependent.from_store, what
+    )
+    return DependentConnection(edges=edges, page_info=info_, total_count=len(found))
+
+
+async def _package_dependents(
+    root: Package,
+    info: Info,
+    specifier: str | None = None,
+    first: int | None = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> DependentConnection:
+    found = await info.context.loaders.dependents.load(root.name)
+    if specifier is not None:
+        spec = parse_specifier(specifier, "specifier")
+        versions = await info.context.loaders.versions.load(root.name)
+        asked = [v.version for v in versions if admits(spec, v.version)]
+        found = [d for d in found if admits_any(d.dependency.specifier, asked)]
+    return _dependents_page(found, first, after, f"the dependents of {root.name}")
+
+
+async def _package_advisories(root: Package, info: Info) -> list[Advisory]:
+    return [
+        Advisory.from_domain(a) for a in await info.context.loaders.advisories_of.load(root.name)
+    ]
 
 
 @strawberry.type(description="A project on an index, identified by its canonical name.")
 class Package(relay.Node):
     name: str = strawberry.field(description="The PEP 503 canonical name.")
     versions: PackageVersionConnection = strawberry.field(
-        resolver=_versions, description="The versions of this package, newest first (PEP 440)."
+        resolver=_versions,
+        description=(
+            "The versions of this package, newest first (PEP 440); with `specifier`, only "
+            "those it contains (pre-releases included)."
+        ),
+    )
+    dependents: DependentConnection = strawberry.field(
+        resolver=_package_dependents,
+        description=(
+            "The releases that declare a dependency on this package. With `specifier` (e.g. "
+            '"<1.20"), only the dependencies that some known version of this package '
+            "satisfies together with `specifier`: who can be served a version in that range."
+        ),
+    )
+    advisories: list[Advisory] = strawberry.field(
+        resolver=_package_advisories, description="The advisories about this package, by id."
     )
 
     @classmethod
@@ -82,18 +202,59 @@ class Package(relay.Node):
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         names = list(node_ids)
-        found = await _context(info).loaders.packages.load_many(names)
+        found = await context_of(info).loaders.packages.load_many(names)
         nodes = [cls(name=p.name) if p is not None else None for p in found]
-        return _required(nodes, names) if required else nodes
+        return required_nodes(nodes, names) if required else nodes
 
 
-def _package(root: PackageVersion) -> Package:
+# -- PackageVersion ----------------------------------------------------------------------
+
+
+def _version_package(root: PackageVersion) -> Package:
     return Package(name=root.name)
 
 
-async def _dependencies(root: PackageVersion, info: Info) -> list[Dependency]:
+def _holds(marker: Marker, values: dict[str, str], extras: Sequence[str]) -> bool:
+    return any(marker.evaluate({**values, "extra": extra}) for extra in ("", *extras))
+
+
+async def _dependencies(
+    root: PackageVersion,
+    info: Info,
+    environment: RuntimeEnvironmentInput | None = None,
+    extras: list[str] | None = None,
+) -> list[Dependency]:
     found = await info.context.loaders.dependencies.load(root.key)
-    return [Dependency.from_domain(d) for d in found]
+    if environment is None:
+        return [Dependency.from_domain(d) for d in found]
+    values = domain.marker_environment(environment.to_domain("environment"))
+    active = [domain.canonical_name(e) for e in extras or ()]
+    return [
+        Dependency.from_domain(d)
+        for d in found
+        if d.marker is None or _holds(Marker(d.marker), values, active)
+    ]
+
+
+async def _version_dependents(
+    root: PackageVersion,
+    info: Info,
+    first: int | None = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> DependentConnection:
+    found = await info.context.loaders.dependents.load(root.name)
+    admitted = [d for d in found if admits(d.dependency.specifier, root.version)]
+    return _dependents_page(admitted, first, after, f"the dependents of {root.name} {root.version}")
+
+
+async def _installability(root: PackageVersion, info: Info) -> list[Installability]:
+    found = await info.context.loaders.installability.load(root.key)
+    return [Installability.from_domain(o) for o in found]
+
+
+async def _version_advisories(root: PackageVersion, info: Info) -> list[Advisory]:
+    found = await info.context.loaders.advisories_of.load(root.name)
+    return [Advisory.from_domain(a) for a in found if a.affects(root.version)]
 
 
 @strawberry.type(description="A release of a package on an index.")
@@ -105,12 +266,28 @@ class PackageVersion(relay.Node):
         description="The Python versions the release supports, as a specifier."
     )
     yanked: bool = strawberry.field(description="Whether the index marks the release yanked.")
+    upload_time: str | None = strawberry.field(description="When it was uploaded (ISO 8601).")
+    sha256: list[str] = strawberry.field(description="The SHA-256 digests of its artifacts.")
     package: Package = strawberry.field(
-        resolver=_package, description="The package this is a version of."
+        resolver=_version_package, description="The package this is a version of."
     )
     dependencies: list[Dependency] = strawberry.field(
         resolver=_dependencies,
-        description="The dependencies this release declares, by name and marker.",
+        description=(
+            "The dependencies this release declares, by name and marker. With `environment`, "
+            "only those whose marker holds there, with `extras` of this release active."
+        ),
+    )
+    dependents: DependentConnection = strawberry.field(
+        resolver=_version_dependents,
+        description="The releases whose declared specifier admits this version.",
+    )
+    installability: list[Installability] = strawberry.field(
+        resolver=_installability,
+        description="What was observed about installing it, newest first.",
+    )
+    advisories: list[Advisory] = strawberry.field(
+        resolver=_version_advisories, description="The advisories that affect this version."
     )
 
     @classmethod
@@ -121,6 +298,8 @@ class PackageVersion(relay.Node):
             index_url=version.index_url,
             requires_python=version.requires_python,
             yanked=version.yanked,
+            upload_time=version.upload_time,
+            sha256=list(version.sha256),
         )
 
     @property
@@ -137,27 +316,85 @@ class PackageVersion(relay.Node):
     ) -> list[Self | None]:
         ids = list(node_ids)
         keys = [_parse_version_id(node_id) for node_id in ids]
-        found = await _context(info).loaders.versions.load_many([k.name for k in keys])
+        found = await context_of(info).loaders.versions.load_many([k.name for k in keys])
         by_key = {v.key: v for versions in found for v in versions}
         nodes = [cls.from_domain(by_key[k]) if k in by_key else None for k in keys]
-        return _required(nodes, ids) if required else nodes
+        return required_nodes(nodes, ids) if required else nodes
 
 
 @strawberry.type(description="A page of a package's versions, newest first.")
 class PackageVersionConnection(relay.Connection[PackageVersion]):
-    total_count: int = strawberry.field(description="The number of versions of the package.")
+    total_count: int = strawberry.field(description="The number of versions listed.")
+
+
+# -- Dependent ---------------------------------------------------------------------------
+
+
+async def _dependent_version(root: Dependent, info: Info) -> PackageVersion:
+    versions = await info.context.loaders.versions.load(root.key.name)
+    for version in versions:
+        if version.key == root.key:
+            return PackageVersion.from_domain(version)
+    raise LookupError(f"the graph has an edge from {root.key} but not the version")
+
+
+@strawberry.type(description="A DependsOn edge read backwards: `version` declares `dependency`.")
+class Dependent(relay.Node):
+    key: strawberry.Private[domain.VersionKey]
+    version: PackageVersion = strawberry.field(
+        resolver=_dependent_version, description="The release declaring it."
+    )
+    dependency: Dependency = strawberry.field(description="The dependency as declared.")
+
+    @classmethod
+    def from_store(cls, dependent: StoredDependent) -> Self:
+        return cls(key=dependent.version, dependency=Dependency.from_domain(dependent.dependency))
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: strawberry.Info) -> str:
+        dep = root.dependency
+        return json.dumps(
+            [*astuple(root.key), dep.name, dep.specifier, dep.extras, dep.marker],
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        ids = list(node_ids)
+        wanted = [_parse_dependent_id(i) for i in ids]
+        found = await context_of(info).loaders.dependents.load_many(
+            [w.dependency.name for w in wanted]
+        )
+        nodes = [
+            cls.from_store(w) if w in edges else None
+            for w, edges in zip(wanted, found, strict=True)
+        ]
+        return required_nodes(nodes, ids) if required else nodes
+
+
+def _parse_dependent_id(node_id: str) -> StoredDependent:
+    try:
+        name, version, index_url, target, specifier, extras, marker = json.loads(node_id)
+        return StoredDependent(
+            domain.VersionKey(name, version, index_url),
+            domain.Dependency(target, specifier, tuple(extras), marker),
+        )
+    except (ValueError, TypeError) as error:
+        raise UserInputError(f"Not the id of a Dependent: {node_id!r}.") from error
+
+
+@strawberry.type(description="A page of dependents, by declaring package and version.")
+class DependentConnection(relay.Connection[Dependent]):
+    total_count: int = strawberry.field(description="The number of dependents listed.")
+
+
+# -- package search ----------------------------------------------------------------------
 
 
 async def _count_packages(root: PackageConnection, info: Info) -> int:
-    store = info.context.store
-    if not root.prefix:
-        return (await store.counts()).packages
-    # The port has no count by prefix yet: count page by page, and only when asked.
-    total, after = 0, None
-    while found := await store.search_packages(root.prefix, _COUNT_PAGE, after):
-        total += len(found)
-        after = found[-1].name
-    return total
+    return await info.context.store.count_packages(root.prefix)
 
 
 @strawberry.type(description="A page of packages, by name.")
@@ -183,47 +420,9 @@ async def search_packages(
     ]
     return PackageConnection(
         edges=edges,
-        page_info=_page_info(edges, previous=after is not None, following=len(found) > size),
+        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
         prefix=canonical_prefix,
     )
-
-
-def _context(info: strawberry.Info) -> Context:
-    context: Context = info.context
-    return context
-
-
-def _required(nodes: list[N | None], node_ids: Sequence[str]) -> list[N | None]:
-    """The nodes, or refuse the ids of the missing ones (for fields that must not be null)."""
-    missing = [i for i, node in zip(node_ids, nodes, strict=True) if node is None]
-    if missing:
-        raise UserInputError(f"No object has the id {missing[0]!r}.")
-    return nodes
-
-
-def _page_info(
-    edges: Sequence[relay.Edge[Any]], *, previous: bool, following: bool
-) -> relay.PageInfo:
-    return relay.PageInfo(
-        has_next_page=following,
-        has_previous_page=previous,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    )
-
-
-def _version_cursor(version: domain.PackageVersion) -> str:
-    return encode_cursor("PackageVersion", version.name, version.version, version.index_url)
-
-
-def _position_after(versions: Sequence[domain.PackageVersion], name: str, after: str) -> int:
-    """The index just past the version `after` names; refused if it names none of these."""
-    cursor_name, version, index_url = decode_cursor(after, "PackageVersion", 3)
-    if cursor_name == name:
-        for position, candidate in enumerate(versions):
-            if candidate.version == version and candidate.index_url == index_url:
-                return position + 1
-    raise UserInputError(f"`after` names no version of {name}: {after!r}.")
 
 
 def _parse_version_id(node_id: str) -> domain.VersionKey:

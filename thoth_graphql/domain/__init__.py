@@ -1,7 +1,7 @@
 """The domain model: what the knowledge graph holds, as plain typed Python."""
 
 from thoth_graphql.domain.analysis import Analysis, AnalysisKind, AnalysisStatus
-from thoth_graphql.domain.environment import RuntimeEnvironment
+from thoth_graphql.domain.environment import RuntimeEnvironment, marker_environment
 from thoth_graphql.domain.observation import (
     Advisory,
     AffectedRange,
@@ -20,6 +20,7 @@ from thoth_graphql.domain.package import (
     VersionKey,
     canonical_name,
 )
+from thoth_graphql.domain.token import ApiToken, TokenScope
 
 __all__ = [
     "DEFAULT_INDEX_URL",
@@ -28,6 +29,7 @@ __all__ = [
     "Analysis",
     "AnalysisKind",
     "AnalysisStatus",
+    "ApiToken",
     "Dependency",
     "Installability",
     "ObservationSource",
@@ -38,6 +40,8 @@ __all__ = [
     "RuntimeEnvironment",
     "StackObservation",
     "StackOutcome",
+    "TokenScope",
     "VersionKey",
     "canonical_name",
+    "marker_environment",
 ]

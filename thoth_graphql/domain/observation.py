@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
 
 from thoth_graphql.domain.environment import RuntimeEnvironment
 from thoth_graphql.domain.package import VersionKey
@@ -36,6 +41,11 @@ class Installability:
     provenance: Provenance
     error: str | None = None
 
+    @property
+    def key(self) -> str:
+        """A stable identity: the same statement from the same document gives the same key."""
+        return content_key(self)
+
 
 class StackOutcome(enum.Enum):
     SUCCESS = "SUCCESS"
@@ -55,6 +65,11 @@ class StackObservation:
     message: str = ""
     metrics: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def key(self) -> str:
+        """A stable identity: recording the same observation again changes nothing."""
+        return content_key(self)
+
 
 @dataclass(frozen=True, slots=True)
 class AffectedRange:
@@ -62,6 +77,22 @@ class AffectedRange:
 
     introduced: str | None
     fixed: str | None = None
+    last_affected: str | None = None
+    """The last affected version (inclusive), for records that know no fix."""
+
+    def includes(self, version: Version) -> bool:
+        """Whether the range holds `version`, in plain PEP 440 order (OSV's ECOSYSTEM
+        ranges), so a pre-release of the fixed version is still affected."""
+        try:
+            if version < Version(self.introduced or "0"):
+                return False
+            if self.fixed:
+                return version < Version(self.fixed)
+            if self.last_affected:
+                return version <= Version(self.last_affected)
+        except InvalidVersion:
+            return False  # a bound we cannot read includes nothing
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +105,29 @@ class Advisory:
     versions: tuple[str, ...] = ()
     severity: float | None = None
     summary: str = ""
+
+    def affects(self, version: Version | str) -> bool:
+        """Whether the record's ranges or listed versions include `version`."""
+        try:
+            wanted = version if isinstance(version, Version) else Version(version)
+        except InvalidVersion:
+            return version in self.versions
+        for listed in self.versions:
+            try:
+                if Version(listed) == wanted:
+                    return True
+            except InvalidVersion:
+                continue
+        return any(r.includes(wanted) for r in self.ranges)
+
+
+def content_key(observation: Installability | StackObservation) -> str:
+    """The SHA-256 (first 32 hex digits) of an observation's canonical JSON."""
+    body = json.dumps(asdict(observation), sort_keys=True, separators=(",", ":"), default=_plain)
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"cannot encode {type(value).__name__}")

@@ -49,11 +49,13 @@ class DocumentFault:
 class InvalidDocument(ValueError):
     """A document that cannot be ingested; `faults` says every place that is wrong."""
 
-    def __init__(self, source: str, faults: list[DocumentFault]) -> None:
+    def __init__(
+        self, source: str, faults: list[DocumentFault], kind: str = "solver document"
+    ) -> None:
         self.source = source
         self.faults = faults
         lines = "\n".join(f"  {f}" for f in faults)
-        super().__init__(f"{source}: not a valid solver document\n{lines}")
+        super().__init__(f"{source}: not a valid {kind}\n{lines}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,13 +46,20 @@ def release_of(snapshot: Snapshot, key: VersionKey) -> Release | None:
     return None if position is None else (package.id, position)
 
 
+EXAMPLES = 3
+"""How many observations a tally keeps as examples (for justifications)."""
+
+
 @dataclass(slots=True)
 class Tally:
     """Successes and failures of one release or one pair of releases."""
 
     failures: int = 0
     successes: int = 0
-    examples: list[str] = field(default_factory=list)
+    failed: list[StackObservation] = field(default_factory=list)
+    """Up to EXAMPLES of the failed observations, in the order they were read."""
+    seen: list[StackObservation] = field(default_factory=list)
+    """Up to EXAMPLES of the observations of any outcome."""
 
     @property
     def observed(self) -> int:
@@ -75,6 +82,16 @@ class Tally:
         """-log(1 - risk): additive over the parts of a stack."""
         return -math.log1p(-self.risk)
 
+    @property
+    def labels(self) -> str:
+        """The failed examples by document (or outcome), for a sentence."""
+        return ", ".join(label(o) for o in self.failed)
+
+
+def label(observation: StackObservation) -> str:
+    """How a sentence names an observation: its document, else its outcome."""
+    return observation.provenance.document_ref or observation.outcome.value
+
 
 @dataclass(slots=True)
 class StackEvidence:
@@ -83,6 +100,8 @@ class StackEvidence:
     singles: dict[Release, Tally] = field(default_factory=dict)
     pairs: dict[tuple[Release, Release], Tally] = field(default_factory=dict)
     metrics: dict[Release, list[float]] = field(default_factory=dict)
+    measured: dict[Release, list[StackObservation]] = field(default_factory=dict)
+    """Up to EXAMPLES of the observations behind each release's metric values."""
 
     @classmethod
     def tally(
@@ -101,24 +120,28 @@ class StackEvidence:
                 {r for k in observation.packages if (r := release_of(snapshot, k)) is not None}
             )
             failed = observation.outcome is not StackOutcome.SUCCESS
-            label = observation.provenance.document_ref or observation.outcome.value
             for i, first in enumerate(releases):
-                evidence._count(evidence.singles, first, failed, label)
+                evidence._count(evidence.singles, first, failed, observation)
                 for second in releases[i + 1 :]:
-                    evidence._count(evidence.pairs, (first, second), failed, label)
+                    evidence._count(evidence.pairs, (first, second), failed, observation)
             if metric is not None and not failed and metric in observation.metrics:
                 for release in releases:
                     evidence.metrics.setdefault(release, []).append(observation.metrics[metric])
+                    examples = evidence.measured.setdefault(release, [])
+                    if len(examples) < EXAMPLES:
+                        examples.append(observation)
         return evidence
 
     @staticmethod
-    def _count(table: dict[K, Tally], key: K, failed: bool, label: str) -> None:
+    def _count(table: dict[K, Tally], key: K, failed: bool, observation: StackObservation) -> None:
         tally = table.get(key)
         if tally is None:
             tally = table[key] = Tally()
         if failed:
             tally.failures += 1
-            if len(tally.examples) < 3:
-                tally.examples.append(label)
+            if len(tally.failed) < EXAMPLES:
+                tally.failed.append(observation)
         else:
             tally.successes += 1
+        if len(tally.seen) < EXAMPLES:
+            tally.seen.append(observation)

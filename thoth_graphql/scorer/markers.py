@@ -1,46 +1,14 @@
-"""PEP 508 marker environments for a RuntimeEnvironment, and cached marker evaluation."""
+"""Cached PEP 508 marker and requires-python evaluation for one RuntimeEnvironment."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from packaging.markers import Marker, default_environment
+from packaging.markers import Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from thoth_graphql.domain import RuntimeEnvironment
-
-# platform tag prefix -> (sys_platform, platform_system, os_name)
-_PLATFORMS = {
-    "linux": ("linux", "Linux", "posix"),
-    "manylinux": ("linux", "Linux", "posix"),
-    "musllinux": ("linux", "Linux", "posix"),
-    "macosx": ("darwin", "Darwin", "posix"),
-    "darwin": ("darwin", "Darwin", "posix"),
-    "win": ("win32", "Windows", "nt"),
-    "windows": ("win32", "Windows", "nt"),
-}
-
-
-def marker_environment(environment: RuntimeEnvironment) -> dict[str, str]:
-    """The marker variables for an environment; what it leaves open is the server's own."""
-    values = {k: str(v) for k, v in default_environment().items()}
-    if environment.python_version:
-        full = environment.python_version
-        parts = full.split(".")
-        values["python_version"] = ".".join(parts[:2])
-        values["python_full_version"] = full if len(parts) > 2 else f"{full}.0"
-        values["implementation_version"] = values["python_full_version"]
-    if environment.platform:
-        tag = environment.platform.lower()
-        family = tag.split("_", 1)[0]
-        if family in _PLATFORMS:
-            sys_platform, system, os_name = _PLATFORMS[family]
-            values.update(sys_platform=sys_platform, platform_system=system, os_name=os_name)
-        for machine in ("x86_64", "aarch64", "arm64", "ppc64le", "s390x", "i686", "amd64"):
-            if tag.endswith(machine):
-                values["platform_machine"] = "AMD64" if machine == "amd64" else machine
-    return values
+from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 
 
 class MarkerEvaluator:

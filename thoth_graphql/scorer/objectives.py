@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from packaging.version import InvalidVersion, Version
-
-from thoth_graphql.domain import Advisory
-from thoth_graphql.scorer.evidence import Release, StackEvidence, release_of, same_environment
+from thoth_graphql.domain import Advisory, Installability, StackObservation
+from thoth_graphql.scorer.evidence import (
+    Release,
+    StackEvidence,
+    release_of,
+    same_environment,
+)
 from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex
 from thoth_graphql.scorer.types import AdviseRequest, RecommendationType
 
 DEFAULT_SEVERITY = 5.0
 """The cost of an advisory that states no severity (CVSS 'medium')."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Why a release costs what it costs, or is excluded: a sentence and its sources."""
+
+    text: str
+    stack_observations: tuple[StackObservation, ...] = ()
+    advisories: tuple[Advisory, ...] = ()
+    installability: tuple[Installability, ...] = ()
 
 
 @dataclass(slots=True)
@@ -31,7 +44,7 @@ class Objective:
     """release -> (other package id, other version, cost) of having both in the stack."""
     excluded: dict[int, int] = field(default_factory=dict)
     """package id -> versions that may not be chosen at all (known not to install)."""
-    notes: dict[Release, list[str]] = field(default_factory=dict)
+    notes: dict[Release, list[Note]] = field(default_factory=dict)
     """Why a release costs what it costs, or is excluded, for justifications."""
 
     @property
@@ -54,8 +67,8 @@ class Objective:
         """Whether the k best found so far can no longer be beaten (all cost 0)."""
         return len(costs) >= count and costs[-1] <= 0.0
 
-    def note(self, release: Release, text: str) -> None:
-        self.notes.setdefault(release, []).append(text)
+    def note(self, release: Release, note: Note) -> None:
+        self.notes.setdefault(release, []).append(note)
 
     def add_single(self, release: Release, cost: float) -> None:
         p, v = release
@@ -97,7 +110,8 @@ def _exclude_uninstallable(
         p, v = release
         objective.excluded[p] = objective.excluded.get(p, 0) | (1 << v)
         reason = f": {item.error}" if item.error else ""
-        objective.note(release, f"known not to install in this environment{reason}")
+        text = f"known not to install in this environment{reason}"
+        objective.note(release, Note(text, installability=(item,)))
 
 
 def _label(view: EnvironmentView, release: Release) -> str:
@@ -110,40 +124,22 @@ def _stable(view: EnvironmentView, request: AdviseRequest, objective: Objective)
     for release, tally in evidence.singles.items():
         if tally.failures:
             objective.add_single(release, tally.cost)
-            objective.note(
-                release,
+            text = (
                 f"failure risk {tally.risk:.2f}: in {tally.failures} failed and "
-                f"{tally.successes} successful stacks ({', '.join(tally.examples)})",
+                f"{tally.successes} successful stacks ({tally.labels})"
             )
+            objective.note(release, Note(text, stack_observations=tuple(tally.failed)))
     for (first, second), tally in evidence.pairs.items():
         if tally.failures:
             objective.add_pair(first, second, tally.cost)
             text = (
                 f"failure risk {tally.risk:.2f} together with {{other}}: in "
                 f"{tally.failures} failed and {tally.successes} successful stacks "
-                f"({', '.join(tally.examples)})"
+                f"({tally.labels})"
             )
-            objective.note(first, text.format(other=_label(view, second)))
-            objective.note(second, text.format(other=_label(view, first)))
-
-
-def affects(advisory: Advisory, version: Version) -> bool:
-    """Whether an OSV record's ranges or listed versions include a version."""
-    for listed in advisory.versions:
-        try:
-            if Version(listed) == version:
-                return True
-        except InvalidVersion:
-            continue
-    for affected in advisory.ranges:
-        try:
-            introduced = Version(affected.introduced or "0")
-            fixed = Version(affected.fixed) if affected.fixed else None
-        except InvalidVersion:
-            continue
-        if version >= introduced and (fixed is None or version < fixed):
-            return True
-    return False
+            failed = tuple(tally.failed)
+            objective.note(first, Note(text.format(other=_label(view, second)), failed))
+            objective.note(second, Note(text.format(other=_label(view, first)), failed))
 
 
 def _security(view: EnvironmentView, request: AdviseRequest, objective: Objective) -> None:
@@ -154,13 +150,12 @@ def _security(view: EnvironmentView, request: AdviseRequest, objective: Objectiv
         severity = DEFAULT_SEVERITY if advisory.severity is None else advisory.severity
         cost = max(severity, 0.1)
         for v, version in enumerate(package.versions):
-            if affects(advisory, version):
+            if advisory.affects(version):
                 objective.add_single((package.id, v), cost)
-                objective.note(
-                    (package.id, v),
-                    f"affected by {advisory.id} (severity {severity:g})"
-                    + (f": {advisory.summary}" if advisory.summary else ""),
+                text = f"affected by {advisory.id} (severity {severity:g})" + (
+                    f": {advisory.summary}" if advisory.summary else ""
                 )
+                objective.note((package.id, v), Note(text, advisories=(advisory,)))
 
 
 def _performance(view: EnvironmentView, request: AdviseRequest, objective: Objective) -> None:
@@ -185,17 +180,19 @@ def _performance(view: EnvironmentView, request: AdviseRequest, objective: Objec
             if loss > 0:
                 objective.add_single((p, v), loss)
             if mean is not None:
-                objective.note(
-                    (p, v),
+                text = (
                     f"{request.performance_metric} {mean:g} on this hardware "
-                    f"(mean of {len(evidence.metrics[(p, v)])} stacks; best {best:g})",
+                    f"(mean of {len(evidence.metrics[(p, v)])} stacks; best {best:g})"
                 )
+                measured = tuple(evidence.measured.get((p, v), ()))
+                objective.note((p, v), Note(text, stack_observations=measured))
 
 
 def _testing(view: EnvironmentView, request: AdviseRequest, objective: Objective) -> None:
     evidence = StackEvidence.tally(view.snapshot, request.observations.stacks, request.environment)
     for release, tally in evidence.singles.items():
         objective.add_single(release, float(tally.observed))
-        objective.note(release, f"already observed in {tally.observed} stacks")
+        text = f"already observed in {tally.observed} stacks"
+        objective.note(release, Note(text, stack_observations=tuple(tally.seen)))
     for (first, second), tally in evidence.pairs.items():
         objective.add_pair(first, second, float(tally.observed))

@@ -247,8 +247,14 @@ class EnvironmentView:
         admits only dead releases. That holds whatever else a stack contains, so it is
         computed once per environment, for the packages new requests reach. Extras only
         add dependencies, so leaving them out keeps every dead release dead.
+
+        Searches may run in several threads: new results are computed on a copy and
+        published whole, so no search ever reads a half-computed table.
         """
-        found = self._dead
+        roots = list(roots)
+        if all(r.id in self._dead for r in roots):
+            return self._dead
+        found = dict(self._dead)
         fresh: list[PackageIndex] = []
         stack = [r for r in roots if r.id not in found]
         seen = {r.id for r in stack}
@@ -282,6 +288,7 @@ class EnvironmentView:
                 if dead != before:
                     found[package.id] = dead
                     changed = True
+        self._dead = found
         return found
 
     def _edge(self, dependency: Dependency) -> Edge:

@@ -60,12 +60,41 @@ class LockedPackage:
     yanked: bool = False
 
 
+class JustificationKind(enum.Enum):
+    """The main reason a package has its version."""
+
+    NEWEST = "NEWEST"
+    """The newest release usable in the environment."""
+    NEWEST_ALLOWED = "NEWEST_ALLOWED"
+    """The newest release the requirements on the package allow."""
+    AVOIDED_NEWER = "AVOIDED_NEWER"
+    """Newer allowed releases were avoided for what is known about them (see reasons)."""
+    INCOMPATIBLE_NEWER = "INCOMPATIBLE_NEWER"
+    """Newer allowed releases cannot be combined with the packages decided before it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """What is known about one release that counted in the choice, and where it comes from."""
+
+    version: str
+    avoided: bool
+    """The release was left out (True), or is the chosen one and this is a note on it."""
+    message: str
+    stack_observations: tuple[StackObservation, ...] = ()
+    advisories: tuple[Advisory, ...] = ()
+    installability: tuple[Installability, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Justification:
-    """Why a package has its version: a sentence, and the package it is about."""
+    """Why a package has its version: a sentence, its kind, and the evidence behind it."""
 
     package: str
     message: str
+    kind: JustificationKind = JustificationKind.NEWEST
+    version: str = ""
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

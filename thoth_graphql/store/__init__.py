@@ -1,21 +1,31 @@
 """The graph store port and its adapters (embedded SQLite, JanusGraph)."""
 
 from thoth_graphql.store.port import (
+    AdvisoryKey,
+    AnalysisCursor,
+    AnalysisFilter,
     Closure,
     Dependent,
     DocumentRef,
     GraphCounts,
     GraphStore,
+    ObservationCursor,
+    ObservationFilter,
     StoredRelease,
     WriteReport,
 )
 
 __all__ = [
+    "AdvisoryKey",
+    "AnalysisCursor",
+    "AnalysisFilter",
     "Closure",
     "Dependent",
     "DocumentRef",
     "GraphCounts",
     "GraphStore",
+    "ObservationCursor",
+    "ObservationFilter",
     "StoredRelease",
     "WriteReport",
 ]

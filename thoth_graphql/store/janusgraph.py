@@ -22,13 +22,32 @@ from gremlin_python.driver.client import Client
 from gremlin_python.driver.protocol import GremlinServerError
 from janusgraph_python.driver.serializer import JanusGraphBinarySerializersV1
 
-from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, VersionKey
+from thoth_graphql.domain import (
+    Advisory,
+    Analysis,
+    AnalysisStatus,
+    ApiToken,
+    Dependency,
+    Installability,
+    Package,
+    PackageVersion,
+    Release,
+    RuntimeEnvironment,
+    StackObservation,
+    VersionKey,
+)
 from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.store import janusgraph_records as rec
 from thoth_graphql.store.port import (
+    AdvisoryKey,
+    AnalysisCursor,
+    AnalysisFilter,
     Closure,
     Dependent,
     DocumentRef,
     GraphCounts,
+    ObservationCursor,
+    ObservationFilter,
     StoredRelease,
     WriteReport,
 )
@@ -324,6 +343,11 @@ class JanusGraphStore:
                 await asyncio.sleep(random.uniform(0.02, 0.05) * 2**attempt)  # noqa: S311
         raise AssertionError("unreachable")
 
+    async def _write(self, script: str, bindings: dict[str, Any]) -> list[Any]:
+        """One write script, after this store's other writes, retried on conflicts."""
+        async with self._write_lock:
+            return await self._submit_write(script, bindings)
+
     async def open(self) -> None:
         def connect() -> Client:
             # Built on a worker thread: gremlinpython runs its own event loop while connecting.
@@ -468,6 +492,104 @@ class JanusGraphStore:
             int(meta.get("dependencies", 0)),
             int(meta.get("documents", 0)),
         )
+
+    async def count_packages(self, prefix: str = "") -> int:
+        if not prefix:
+            return (await self.counts()).packages
+        return await rec.count_packages(self, prefix)
+
+    # -- runtime environments ----------------------------------------------------------
+
+    async def register_environments(self, environments: Sequence[RuntimeEnvironment]) -> list[bool]:
+        return await rec.register_environments(self, environments)
+
+    async def environments(self, keys: Sequence[str]) -> list[RuntimeEnvironment | None]:
+        return await rec.environments(self, keys)
+
+    async def list_environments(
+        self, first: int, after: str | None = None
+    ) -> list[RuntimeEnvironment]:
+        return await rec.list_environments(self, first, after)
+
+    async def count_environments(self) -> int:
+        return await rec.count_catalog(self, "RuntimeEnvironment")
+
+    # -- stack observations ------------------------------------------------------------
+
+    async def record_stack_observations(
+        self, observations: Sequence[StackObservation]
+    ) -> list[bool]:
+        return await rec.record_stack_observations(self, observations)
+
+    async def stack_observations(self, keys: Sequence[str]) -> list[StackObservation | None]:
+        return await rec.stack_observations(self, keys)
+
+    async def list_stack_observations(
+        self, where: ObservationFilter, first: int, after: ObservationCursor | None = None
+    ) -> list[StackObservation]:
+        return await rec.list_stack_observations(self, where, first, after)
+
+    async def count_stack_observations(self, where: ObservationFilter) -> int:
+        return await rec.count_stack_observations(self, where)
+
+    # -- installability ----------------------------------------------------------------
+
+    async def record_installability(self, observations: Sequence[Installability]) -> list[bool]:
+        return await rec.record_installability(self, observations)
+
+    async def installability_of(self, versions: Sequence[VersionKey]) -> list[list[Installability]]:
+        return await rec.installability_of(self, versions)
+
+    # -- advisories --------------------------------------------------------------------
+
+    async def write_advisories(self, advisories: Sequence[Advisory]) -> list[bool]:
+        return await rec.write_advisories(self, advisories)
+
+    async def advisories(self, keys: Sequence[AdvisoryKey]) -> list[Advisory | None]:
+        return await rec.advisories(self, keys)
+
+    async def advisories_of(self, names: Sequence[str]) -> list[list[Advisory]]:
+        return await rec.advisories_of(self, names)
+
+    async def list_advisories(
+        self, package: str | None, first: int, after: AdvisoryKey | None = None
+    ) -> list[Advisory]:
+        return await rec.list_advisories(self, package, first, after)
+
+    async def count_advisories(self, package: str | None = None) -> int:
+        return await rec.count_advisories(self, package)
+
+    # -- analyses ----------------------------------------------------------------------
+
+    async def create_analyses(self, analyses: Sequence[Analysis]) -> list[bool]:
+        return await rec.create_analyses(self, analyses)
+
+    async def analyses(self, ids: Sequence[str]) -> list[Analysis | None]:
+        return await rec.analyses(self, ids)
+
+    async def update_analysis(
+        self, analysis: Analysis, expected: AnalysisStatus | None = None
+    ) -> bool:
+        return await rec.update_analysis(self, analysis, expected)
+
+    async def list_analyses(
+        self, where: AnalysisFilter, first: int, after: AnalysisCursor | None = None
+    ) -> list[Analysis]:
+        return await rec.list_analyses(self, where, first, after)
+
+    async def count_analyses(self, where: AnalysisFilter) -> int:
+        return await rec.count_analyses(self, where)
+
+    # -- API tokens --------------------------------------------------------------------
+
+    async def add_token(self, token: ApiToken) -> bool:
+        return await rec.add_token(self, token)
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        return await rec.token_by_hash(self, token_hash)
+
+    async def revoke_token(self, token_hash: str) -> bool:
+        return await rec.revoke_token(self, token_hash)
 
 
 def _dependent_order(dependent: Dependent) -> tuple[Any, ...]:

@@ -42,6 +42,60 @@ MIGRATIONS: tuple[str, ...] = (
         environment_key TEXT
     );
     """,
+    # 2: runtime environments, observations, advisories, analyses and API tokens. Records
+    # are kept whole as JSON (store/records.py); columns exist for what is filtered on.
+    """
+    CREATE TABLE runtime_environment (
+        key TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE stack_observation (
+        key TEXT PRIMARY KEY,
+        environment_key TEXT NOT NULL REFERENCES runtime_environment(key),
+        outcome TEXT NOT NULL,
+        source TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX stack_observation_recent ON stack_observation(observed_at DESC, key DESC);
+    CREATE INDEX stack_observation_environment
+        ON stack_observation(environment_key, observed_at DESC, key DESC);
+    CREATE TABLE stack_observation_package (
+        name TEXT NOT NULL,
+        observation_key TEXT NOT NULL REFERENCES stack_observation(key),
+        PRIMARY KEY (name, observation_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE installability (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        index_url TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX installability_version ON installability(name, version, index_url);
+    CREATE TABLE advisory (
+        id TEXT NOT NULL,
+        package TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (id, package)
+    ) WITHOUT ROWID;
+    CREATE INDEX advisory_package ON advisory(package, id);
+    CREATE TABLE analysis (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX analysis_recent ON analysis(created_at DESC, id DESC);
+    CREATE TABLE api_token (
+        token_hash TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,19 +17,32 @@ from pathlib import Path
 from typing import TypeVar
 
 from thoth_graphql.domain import (
+    Advisory,
+    Analysis,
+    AnalysisStatus,
+    ApiToken,
     Dependency,
+    Installability,
     Package,
     PackageVersion,
     Release,
+    RuntimeEnvironment,
+    StackObservation,
     VersionKey,
 )
 from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.store import sqlite_records as rec
 from thoth_graphql.store.migrations import migrate
 from thoth_graphql.store.port import (
+    AdvisoryKey,
+    AnalysisCursor,
+    AnalysisFilter,
     Closure,
     Dependent,
     DocumentRef,
     GraphCounts,
+    ObservationCursor,
+    ObservationFilter,
     StoredRelease,
     WriteReport,
 )
@@ -249,6 +262,106 @@ class SqliteGraphStore:
             return GraphCounts(*row)
 
         return await self._run(read)
+
+    async def count_packages(self, prefix: str = "") -> int:
+        return await self._run(partial(rec.count_packages, prefix=prefix))
+
+    # -- runtime environments ---------------------------------------------------------
+
+    async def register_environments(self, environments: Sequence[RuntimeEnvironment]) -> list[bool]:
+        return await self._run(partial(rec.register_environments, environments=environments))
+
+    async def environments(self, keys: Sequence[str]) -> list[RuntimeEnvironment | None]:
+        return await self._run(partial(rec.environments, keys=keys))
+
+    async def list_environments(
+        self, first: int, after: str | None = None
+    ) -> list[RuntimeEnvironment]:
+        return await self._run(partial(rec.list_environments, first=first, after=after))
+
+    async def count_environments(self) -> int:
+        return await self._run(partial(rec.count, table="runtime_environment"))
+
+    # -- stack observations -----------------------------------------------------------
+
+    async def record_stack_observations(
+        self, observations: Sequence[StackObservation]
+    ) -> list[bool]:
+        return await self._run(partial(rec.record_stack_observations, observations=observations))
+
+    async def stack_observations(self, keys: Sequence[str]) -> list[StackObservation | None]:
+        return await self._run(partial(rec.stack_observations, keys=keys))
+
+    async def list_stack_observations(
+        self, where: ObservationFilter, first: int, after: ObservationCursor | None = None
+    ) -> list[StackObservation]:
+        return await self._run(
+            partial(rec.list_stack_observations, where=where, first=first, after=after)
+        )
+
+    async def count_stack_observations(self, where: ObservationFilter) -> int:
+        return await self._run(partial(rec.count_stack_observations, where=where))
+
+    # -- installability ---------------------------------------------------------------
+
+    async def record_installability(self, observations: Sequence[Installability]) -> list[bool]:
+        return await self._run(partial(rec.record_installability, observations=observations))
+
+    async def installability_of(self, versions: Sequence[VersionKey]) -> list[list[Installability]]:
+        return await self._run(partial(rec.installability_of, versions=versions))
+
+    # -- advisories -------------------------------------------------------------------
+
+    async def write_advisories(self, advisories: Sequence[Advisory]) -> list[bool]:
+        return await self._run(partial(rec.write_advisories, advisories=advisories))
+
+    async def advisories(self, keys: Sequence[AdvisoryKey]) -> list[Advisory | None]:
+        return await self._run(partial(rec.advisories, keys=keys))
+
+    async def advisories_of(self, names: Sequence[str]) -> list[list[Advisory]]:
+        return await self._run(partial(rec.advisories_of, names=names))
+
+    async def list_advisories(
+        self, package: str | None, first: int, after: AdvisoryKey | None = None
+    ) -> list[Advisory]:
+        return await self._run(
+            partial(rec.list_advisories, package=package, first=first, after=after)
+        )
+
+    async def count_advisories(self, package: str | None = None) -> int:
+        return await self._run(partial(rec.count_advisories, package=package))
+
+    # -- analyses ---------------------------------------------------------------------
+
+    async def create_analyses(self, analyses: Sequence[Analysis]) -> list[bool]:
+        return await self._run(partial(rec.create_analyses, analyses=analyses))
+
+    async def analyses(self, ids: Sequence[str]) -> list[Analysis | None]:
+        return await self._run(partial(rec.analyses, ids=ids))
+
+    async def update_analysis(
+        self, analysis: Analysis, expected: AnalysisStatus | None = None
+    ) -> bool:
+        return await self._run(partial(rec.update_analysis, analysis=analysis, expected=expected))
+
+    async def list_analyses(
+        self, where: AnalysisFilter, first: int, after: AnalysisCursor | None = None
+    ) -> list[Analysis]:
+        return await self._run(partial(rec.list_analyses, where=where, first=first, after=after))
+
+    async def count_analyses(self, where: AnalysisFilter) -> int:
+        return await self._run(partial(rec.count_analyses, where=where))
+
+    # -- API tokens -------------------------------------------------------------------
+
+    async def add_token(self, token: ApiToken) -> bool:
+        return await self._run(partial(rec.add_token, token=token))
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        return await self._run(partial(rec.token_by_hash, token_hash=token_hash))
+
+    async def revoke_token(self, token_hash: str) -> bool:
+        return await self._run(partial(rec.revoke_token, token_hash=token_hash))
 
 
 # -- statements (run on the store's thread) ---------------------------------------------

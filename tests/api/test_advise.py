@@ -1,0 +1,450 @@
+"""`advise` through GraphQL over the embedded store: resolvelib's real cases, every
+recommendation type learning from what the mutations record, lock files, input
+validation, and the snapshot cache shared by the requests to one store."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import threading
+import time
+import tomllib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from packaging.version import Version
+
+from tests.api.conftest import add_token
+from tests.api.graphql_client import GraphQLClient, Result
+from tests.api.sample_graph import release
+from tests.scorer.universe import DEMO, expected_resolution, resolvelib_case
+from thoth_graphql import advise as advise_module
+from thoth_graphql.advise import advise_service_for, server_environment
+from thoth_graphql.api import create_app
+from thoth_graphql.domain import TokenScope, marker_environment
+from thoth_graphql.ingest import ingest_paths
+from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot
+from thoth_graphql.store.sqlite import SqliteGraphStore
+
+HERE = {"pythonVersion": "3.11", "platform": "linux_x86_64"}
+"""resolvelib's expectations assume a modern CPython 3 on Linux."""
+
+ADVISE = """
+query Advise($input: AdviseInput!) {
+  advise(input: $input) {
+    optimal
+    unresolved
+    unsatisfiable { message conflicts packages }
+    stacks {
+      score
+      packages { name version index extras }
+      justifications {
+        package version kind message
+        reasons { version avoided message
+          stackObservations { id provenance { documentRef } }
+          advisories { advisoryId }
+          installability { installable error } }
+      }
+    }
+  }
+}
+"""
+LOCKFILES = """
+query Lockfiles($input: AdviseInput!) {
+  advise(input: $input) { stacks {
+    requirements: lockfile
+    pylock: lockfile(format: PYLOCK_TOML)
+    packages { packageVersion { version requiresPython } }
+  } }
+}
+"""
+RECORD = """
+mutation ($input: StackObservationInput!) {
+  recordStackObservation(input: $input) { created stackObservation { id } }
+}
+"""
+ADVISORIES = """
+mutation ($records: [JSON!]!) { ingestAdvisories(records: $records) { results { id } } }
+"""
+
+HASH = "ab" * 32
+SMALL = [
+    release("app", "2.0", "lib", sha256=(HASH,)),
+    release("app", "1.0", "lib", sha256=(HASH,)),
+    release("lib", "3.0", sha256=(HASH,)),
+    release("lib", "2.0", sha256=(HASH,), requires_python=">=3.8"),
+    release("lib", "1.0", sha256=(HASH,)),
+]
+
+
+# -- stores and clients ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """SQLite files holding resolvelib's cheroot and dask indexes, ingested once."""
+    folder = tmp_path_factory.mktemp("demo-graphs")
+    paths: dict[str, Path] = {}
+
+    async def ingest(name: str) -> None:
+        store = SqliteGraphStore(folder / f"{name}.sqlite3")
+        await store.open()
+        try:
+            await ingest_paths(store, [str(DEMO / f"{name}.json.gz")])
+        finally:
+            await store.close()
+        paths[name] = store.path
+
+    # A loop of its own: pytest-asyncio's loop for the test is not running yet.
+    loop = asyncio.new_event_loop()
+    try:
+        for name in ("pypi-2020-11-17-cheroot", "pypi-2020-02-13-dask"):
+            loop.run_until_complete(ingest(name))
+    finally:
+        loop.close()
+    return paths
+
+
+@asynccontextmanager
+async def demo_store(
+    demo_graphs: dict[str, Path], name: str, tmp_path: Path
+) -> AsyncIterator[SqliteGraphStore]:
+    """A private copy of one demo graph, opened."""
+    path = tmp_path / f"{name}.sqlite3"
+    shutil.copyfile(demo_graphs[name], path)
+    store = SqliteGraphStore(path)
+    await store.open()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def client(store: SqliteGraphStore) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=create_app(store))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield GraphQLClient(http)
+
+
+@pytest.fixture
+async def small(sqlite_store: SqliteGraphStore) -> SqliteGraphStore:
+    await sqlite_store.write_releases(SMALL)
+    return sqlite_store
+
+
+@pytest.fixture
+async def ask(small: SqliteGraphStore) -> AsyncIterator[GraphQLClient]:
+    async with client(small) as gql:
+        yield gql.with_token(await add_token(small, TokenScope.WRITE, "ci-bot"))
+
+
+async def advise(gql: GraphQLClient, requirements: list[str], **fields: Any) -> dict[str, Any]:
+    """The advise answer, asserting that there were no errors."""
+    fields.setdefault("runtimeEnvironment", HERE)
+    result = await gql(ADVISE, input={"requirements": requirements, **fields})
+    assert result.errors == [], result.errors
+    assert result.data is not None
+    answer: dict[str, Any] = result.data["advise"]
+    return answer
+
+
+def chosen(answer: dict[str, Any], stack: int = 0) -> dict[str, str]:
+    return {p["name"]: p["version"] for p in answer["stacks"][stack]["packages"]}
+
+
+def justification(answer: dict[str, Any], package: str) -> dict[str, Any]:
+    [found] = [j for j in answer["stacks"][0]["justifications"] if j["package"] == package]
+    return found
+
+
+async def record(gql: GraphQLClient, outcome: str, **fields: Any) -> str:
+    """Record a stack observation of app and lib here; its id."""
+    versions = {k: v for k, v in fields.items() if k in ("app", "lib")}
+    extra = {k: v for k, v in fields.items() if k not in versions}
+    observation = {
+        "packages": [{"name": n, "version": v} for n, v in versions.items()],
+        "runtimeEnvironment": HERE,
+        "outcome": outcome,
+        **extra,
+    }
+    result = await gql(RECORD, input=observation)
+    assert result.errors == [], result.errors
+    assert result.data is not None
+    observation_id: str = result.data["recordStackObservation"]["stackObservation"]["id"]
+    return observation_id
+
+
+# -- resolvelib's real cases -------------------------------------------------------------
+
+
+async def test_latest_for_cheroot_is_resolvelibs_stack(
+    demo_graphs: dict[str, Path], tmp_path: Path
+) -> None:
+    case = resolvelib_case("cheroot")
+    async with demo_store(demo_graphs, case["index"], tmp_path) as store, client(store) as gql:
+        answer = await advise(gql, case["requested"])
+    assert answer["optimal"] is True
+    assert answer["unresolved"] == [] and answer["unsatisfiable"] is None
+    [stack] = answer["stacks"]
+    got = {name: Version(version) for name, version in chosen(answer).items()}
+    assert got == expected_resolution(case)
+    assert stack["score"] == 0.0
+    assert {j["package"] for j in stack["justifications"]} == set(got)
+    pytest_ = justification(answer, "pytest")
+    # pytest-testmon<1.0.0 holds pytest back: the justification says who.
+    assert pytest_["kind"] in ("NEWEST_ALLOWED", "INCOMPATIBLE_NEWER")
+    assert pytest_["version"] == "3.10.1"
+
+
+async def test_different_extras_is_unsatisfiable_and_names_markupsafe(
+    demo_graphs: dict[str, Path], tmp_path: Path
+) -> None:
+    case = resolvelib_case("different-extras")
+    async with demo_store(demo_graphs, case["index"], tmp_path) as store, client(store) as gql:
+        answer = await advise(gql, case["requested"])
+    assert answer["stacks"] == []
+    assert answer["optimal"] is True
+    unsatisfiable = answer["unsatisfiable"]
+    assert unsatisfiable["packages"] == ["markupsafe"]
+    assert "markupsafe" in unsatisfiable["message"]
+    assert unsatisfiable["conflicts"]
+    assert all("markupsafe" in chain for chain in unsatisfiable["conflicts"])
+    assert any(u.startswith("markupsafe:") for u in answer["unresolved"])
+
+
+# -- the small graph: every recommendation type ------------------------------------------
+
+
+async def test_an_unknown_package_is_unresolved_not_dropped(ask: GraphQLClient) -> None:
+    answer = await advise(ask, ["app", "no-such-package>=1"])
+    assert answer["stacks"] == [] and answer["unsatisfiable"] is None
+    [message] = answer["unresolved"]
+    assert message.startswith("no-such-package:") and "solver analysis" in message
+
+
+async def test_latest_takes_the_newest_and_justifies_every_package(ask: GraphQLClient) -> None:
+    answer = await advise(ask, ["app"])
+    assert chosen(answer) == {"app": "2.0", "lib": "3.0"}
+    assert answer["optimal"] is True
+    assert [(j["package"], j["kind"]) for j in answer["stacks"][0]["justifications"]] == [
+        ("app", "NEWEST"),
+        ("lib", "NEWEST"),
+    ]
+
+
+async def test_a_recorded_failure_changes_stable_and_is_named(ask: GraphQLClient) -> None:
+    assert chosen(await advise(ask, ["app"], recommendationType="STABLE"))["lib"] == "3.0"
+    failed = await record(ask, "RUNTIME_FAILURE", app="2.0", lib="3.0", documentRef="ci-run-7")
+    await record(ask, "SUCCESS", app="2.0", lib="2.0")
+    answer = await advise(ask, ["app"], recommendationType="STABLE")
+    assert chosen(answer) == {"app": "2.0", "lib": "2.0"}
+    assert answer["optimal"] is True
+    assert answer["stacks"][0]["score"] == 0.0  # no part of it was seen failing
+    lib = justification(answer, "lib")
+    assert lib["kind"] == "AVOIDED_NEWER"
+    [reason] = lib["reasons"]
+    assert (reason["version"], reason["avoided"]) == ("3.0", True)
+    assert [o["id"] for o in reason["stackObservations"]] == [failed]
+    assert reason["stackObservations"][0]["provenance"]["documentRef"] == "ci-run-7"
+    assert "ci-run-7" in lib["message"]
+    # LATEST is about versions only.
+    assert chosen(await advise(ask, ["app"]))["lib"] == "3.0"
+
+
+async def test_an_ingested_advisory_changes_security(ask: GraphQLClient) -> None:
+    assert chosen(await advise(ask, ["app"], recommendationType="SECURITY"))["lib"] == "3.0"
+    osv = {
+        "id": "GHSA-test-lib",
+        "modified": "2026-01-01T00:00:00Z",
+        "summary": "lib leaks",
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": "lib"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.5"}]}],
+            }
+        ],
+    }
+    assert (await ask(ADVISORIES, records=[osv])).errors == []
+    answer = await advise(ask, ["app"], recommendationType="SECURITY")
+    assert chosen(answer)["lib"] == "2.0"
+    lib = justification(answer, "lib")
+    assert lib["kind"] == "AVOIDED_NEWER"
+    assert lib["reasons"][0]["advisories"] == [{"advisoryId": "GHSA-test-lib"}]
+
+
+async def test_performance_takes_the_best_measured(ask: GraphQLClient) -> None:
+    for lib, value in (("3.0", 10.0), ("1.0", 30.0)):
+        metrics = [{"name": "performance", "value": value}, {"name": "latency", "value": -value}]
+        await record(ask, "SUCCESS", app="2.0", lib=lib, metrics=metrics)
+    answer = await advise(ask, ["app"], recommendationType="PERFORMANCE")
+    assert chosen(answer) == {"app": "2.0", "lib": "1.0"}
+    lib = justification(answer, "lib")
+    assert lib["kind"] == "AVOIDED_NEWER"
+    assert "performance 30" in lib["message"]
+    notes = [r for r in lib["reasons"] if not r["avoided"]]
+    assert len(notes) == 1 and len(notes[0]["stackObservations"]) == 1
+    # Another metric, another answer: latency here is higher for 3.0.
+    answer = await advise(
+        ask, ["app"], recommendationType="PERFORMANCE", performanceMetric="latency"
+    )
+    assert chosen(answer)["lib"] == "3.0"
+
+
+async def test_testing_prefers_what_was_never_observed(ask: GraphQLClient) -> None:
+    await record(ask, "SUCCESS", app="2.0", lib="3.0")
+    answer = await advise(ask, ["app"], recommendationType="TESTING")
+    assert chosen(answer) == {"app": "1.0", "lib": "2.0"}
+
+
+async def test_the_lockfile_renders_both_formats(ask: GraphQLClient) -> None:
+    result = await ask(LOCKFILES, input={"requirements": ["app"], "runtimeEnvironment": HERE})
+    assert result.errors == []
+    assert result.data is not None
+    [stack] = result.data["advise"]["stacks"]
+    requirements = stack["requirements"]
+    assert "--index-url https://pypi.org/simple" in requirements
+    assert f"app==2.0 \\\n    --hash=sha256:{HASH}" in requirements
+    pylock = tomllib.loads(stack["pylock"])
+    assert pylock["lock-version"] == "1.0"
+    assert [(p["name"], p["version"]) for p in pylock["packages"]] == [
+        ("app", "2.0"),
+        ("lib", "3.0"),
+    ]
+    assert stack["packages"] == [
+        {"packageVersion": {"version": "2.0", "requiresPython": None}},
+        {"packageVersion": {"version": "3.0", "requiresPython": None}},
+    ]
+
+
+async def test_count_gives_distinct_stacks_best_first(ask: GraphQLClient) -> None:
+    answer = await advise(ask, ["app"], count=3)
+    assert [chosen(answer, i) for i in range(3)] == [
+        {"app": "2.0", "lib": "3.0"},
+        {"app": "2.0", "lib": "2.0"},
+        {"app": "2.0", "lib": "1.0"},
+    ]
+    assert answer["optimal"] is True
+
+
+async def test_the_environment_defaults_to_the_servers_interpreter(ask: GraphQLClient) -> None:
+    here = marker_environment(server_environment())["python_version"]
+    assert here == f"{sys.version_info.major}.{sys.version_info.minor}"
+    elsewhere = "2.7"
+    requirements = ["app", f"no-such-package; python_version == '{elsewhere}'"]
+    answer = await advise(ask, requirements, runtimeEnvironment=None)
+    assert answer["unresolved"] == [] and chosen(answer)["app"] == "2.0"
+    answer = await advise(ask, requirements, runtimeEnvironment={"pythonVersion": elsewhere})
+    assert answer["unresolved"][0].startswith("no-such-package:")
+    # requires-python is read for that environment too: lib 2.0 needs >=3.8.
+    answer = await advise(
+        ask, ["lib<3"], runtimeEnvironment={"pythonVersion": elsewhere}, recommendationType=None
+    )
+    assert chosen(answer) == {"lib": "1.0"}
+
+
+# -- input validation --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"requirements": ["app", "lib>=", "ok"]}, "input.requirements[1]"),
+        ({"requirements": []}, "input.requirements"),
+        ({"requirements": ["app"], "constraints": ["lib ==="]}, "input.constraints[0]"),
+        ({"requirements": ["app"] * 201}, "input.requirements"),
+        ({"requirements": ["app"], "count": 0}, "input.count"),
+        ({"requirements": ["app"], "count": 21}, "input.count"),
+        ({"requirements": ["app"], "timeLimitMs": 0}, "input.timeLimitMs"),
+        ({"requirements": ["app"], "timeLimitMs": 20_001}, "input.timeLimitMs"),
+        ({"requirements": ["app"], "performanceMetric": "x" * 101}, "input.performanceMetric"),
+        (
+            {"requirements": ["app"], "runtimeEnvironment": {"pythonVersion": "three"}},
+            "input.runtimeEnvironment.pythonVersion",
+        ),
+    ],
+)
+async def test_bad_input_is_bad_user_input_naming_the_field(
+    ask: GraphQLClient, fields: dict[str, Any], field: str
+) -> None:
+    result: Result = await ask(ADVISE, input=fields)
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["field"] == field
+    assert result.data is None
+
+
+async def test_every_malformed_requirement_is_named(ask: GraphQLClient) -> None:
+    result = await ask(ADVISE, input={"requirements": ["app>", "lib", "[x]"], "constraints": ["!"]})
+    faults = result.errors[0]["extensions"]["faults"]
+    assert [f["field"] for f in faults] == [
+        "input.requirements[0]",
+        "input.requirements[2]",
+        "input.constraints[0]",
+    ]
+
+
+# -- the snapshot cache and the event loop -----------------------------------------------
+
+
+async def test_one_closure_load_per_root_set_until_a_write(
+    small: SqliteGraphStore, ask: GraphQLClient
+) -> None:
+    service = advise_service_for(small)
+    await advise(ask, ["app"])
+    assert service.closures_loaded == 1
+    before = small.round_trips
+    # Other questions on the same roots (the read cache cannot answer them): no reload,
+    # only the generation read of the read cache and of the service.
+    await advise(ask, ["app>=1"], count=2)
+    await advise(ask, ["APP"], recommendationType="TESTING")
+    assert service.closures_loaded == 1
+    assert service.observations_loaded == 2  # installability, and the stacks here
+    await advise(ask, ["app"], recommendationType="STABLE")
+    assert service.observations_loaded == 2
+    assert small.round_trips - before == 2 + 2 + 2 + 2  # generation reads, two reads
+    await record(ask, "SUCCESS", app="2.0", lib="3.0")
+    await advise(ask, ["app"])
+    assert service.closures_loaded == 2
+
+
+async def test_concurrent_cold_requests_share_one_load(
+    small: SqliteGraphStore, ask: GraphQLClient
+) -> None:
+    await asyncio.gather(*(advise(ask, ["app"], count=n) for n in (1, 2, 3)))
+    assert advise_service_for(small).closures_loaded == 1
+
+
+@pytest.fixture
+def slow_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The scorer, held for 0.5 s in whichever thread runs it; set when it ran elsewhere
+    than the event loop's thread."""
+    off_loop = threading.Event()
+    loop_thread = threading.get_ident()
+    real = advise_module.advise
+
+    def slow(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
+        if threading.get_ident() != loop_thread:
+            off_loop.set()
+        time.sleep(0.5)
+        return real(snapshot, request)
+
+    monkeypatch.setattr(advise_module, "advise", slow)
+    yield off_loop
+
+
+async def test_a_long_search_never_blocks_other_requests(
+    ask: GraphQLClient, slow_scorer: threading.Event
+) -> None:
+    searching = asyncio.create_task(advise(ask, ["app"]))
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    result = await ask('{ package(name: "lib") { name } }')
+    assert result.errors == [] and time.monotonic() - started < 0.3
+    assert not searching.done()
+    assert chosen(await searching) == {"app": "2.0", "lib": "3.0"}
+    assert slow_scorer.is_set()

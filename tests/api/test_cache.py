@@ -1,0 +1,95 @@
+"""The read cache: a repeated query is answered without resolvers, and never stale."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.api.conftest import add_token
+from tests.api.graphql_client import GraphQLClient
+from tests.api.sample_graph import many_versions
+from tests.api.test_loaders import CountingStore
+from thoth_graphql.api import create_app
+from thoth_graphql.api.cache import ReadCache, cache_key, read_cache_for
+from thoth_graphql.domain import TokenScope
+from thoth_graphql.store.sqlite import SqliteGraphStore
+
+QUERY = "query ($name: String!) { package(name: $name) { versions { totalCount } } }"
+RECORD = """mutation { recordStackObservation(input: {packages: [{name: "dask", version: "2.9.0"}],
+    runtimeEnvironment: {pythonVersion: "3.11"}, outcome: SUCCESS}) { created } }"""
+OBSERVATIONS = "{ stackObservations { totalCount } }"
+
+
+@pytest.fixture
+async def counted(graph: SqliteGraphStore) -> AsyncIterator[tuple[CountingStore, GraphQLClient]]:
+    counting = CountingStore(graph)
+    transport = httpx.ASGITransport(app=create_app(counting))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield counting, GraphQLClient(http)
+
+
+async def test_a_repeated_query_reads_only_the_generation(
+    counted: tuple[CountingStore, GraphQLClient],
+) -> None:
+    counting, gql = counted
+    first = await gql(QUERY, name="dask")
+    calls_first = sum(counting.calls.values())
+    counting.calls.clear()
+    second = await gql(QUERY, name="dask")
+    assert second == first
+    assert calls_first == 3  # generation, packages, versions_of
+    assert counting.calls == {"generation": 1}
+    counting.calls.clear()
+    other = await gql(QUERY, name="numpy")  # other variables: another entry
+    assert other != first
+    assert counting.calls["versions_of"] == 1
+
+
+async def test_a_write_is_never_followed_by_a_stale_read(
+    graph: SqliteGraphStore, counted: tuple[CountingStore, GraphQLClient]
+) -> None:
+    _, gql = counted
+    writer = gql.with_token(await add_token(graph, TokenScope.WRITE))
+    assert (await gql(OBSERVATIONS)).data == {"stackObservations": {"totalCount": 0}}
+    assert (await writer(RECORD)).errors == []
+    assert (await gql(OBSERVATIONS)).data == {"stackObservations": {"totalCount": 1}}
+    # A write from outside the API (another process, the CLI) is seen too.
+    assert (await gql(QUERY, name="fresh")).data == {"package": None}
+    await graph.write_releases(many_versions("fresh", 2))
+    assert (await gql(QUERY, name="fresh")).data == {"package": {"versions": {"totalCount": 2}}}
+
+
+async def test_mutations_and_errors_are_not_cached(
+    graph: SqliteGraphStore, counted: tuple[CountingStore, GraphQLClient]
+) -> None:
+    counting, gql = counted
+    writer = gql.with_token(await add_token(graph, TokenScope.WRITE))
+    await writer(RECORD)
+    again = await writer(RECORD)
+    assert again.data == {"recordStackObservation": {"created": False}}
+    refused = "{ packages(first: -1) { totalCount } }"
+    await gql(refused)
+    counting.calls.clear()
+    await gql(refused)
+    assert counting.calls == {"generation": 1}  # executed again, refused again
+    assert len(read_cache_for(counting)) == 0
+
+
+def test_the_cache_drops_older_generations_and_bounds_its_size() -> None:
+    from graphql import ExecutionResult
+
+    cache = ReadCache(size=2)
+    a, b, c = (cache_key(q, None, None) for q in ("{a}", "{b}", "{c}"))
+    cache.put(a, 1, ExecutionResult({"a": 1}))
+    assert cache.get(a, 1) is not None
+    assert cache.get(a, 2) is None
+    cache.put(b, 2, ExecutionResult({"b": 1}))
+    assert cache.get(a, 2) is None  # generation 1 is gone
+    cache.put(a, 1, ExecutionResult({"a": 1}))  # computed from an older graph: not kept
+    assert cache.get(a, 2) is None
+    cache.put(a, 2, ExecutionResult({"a": 2}))
+    cache.put(c, 2, ExecutionResult({"c": 2}))
+    assert len(cache) == 2
+    assert cache.get(b, 2) is None  # least recently used

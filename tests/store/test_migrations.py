@@ -1,0 +1,29 @@
+"""An embedded graph from an older server is brought up to date, its data kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from thoth_graphql.domain import RuntimeEnvironment
+from thoth_graphql.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from thoth_graphql.store.sqlite import SqliteGraphStore
+
+
+async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("INSERT INTO package(name) VALUES ('dask')")
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    store = SqliteGraphStore(path)
+    await store.open()
+    try:
+        assert (await store.counts()).packages == 1
+        assert await store.register_environments([RuntimeEnvironment(os_name="x")]) == [True]
+    finally:
+        await store.close()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2

@@ -1,0 +1,145 @@
+"""Analyses as clients see them: one by id, a filtered listing, and a subscription to the
+status of one, which polls the store and ends when the analysis is finished."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, Iterable
+from typing import Self
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from thoth_graphql import domain
+from thoth_graphql.api.context import Context, Info
+from thoth_graphql.api.errors import CodedError, ErrorCode
+from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    decode_cursor,
+    encode_cursor,
+    page_info,
+    page_size,
+)
+from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter
+
+# The domain's enums are the GraphQL enums: registered once here, used by their own names.
+strawberry.enum(domain.AnalysisKind, description="What an analysis does.")
+strawberry.enum(domain.AnalysisStatus, description="QUEUED -> RUNNING -> SUCCEEDED | FAILED.")
+AnalysisKind = domain.AnalysisKind
+AnalysisStatus = domain.AnalysisStatus
+
+POLL_SECONDS = 0.25
+"""How often a status subscription reads the store."""
+
+
+@strawberry.type(description="A requested piece of sandboxed work and the state it is in.")
+class Analysis(relay.Node):
+    analysis_id: str = strawberry.field(description="The id `analysis(id:)` takes.")
+    kind: AnalysisKind
+    status: AnalysisStatus
+    parameters: JSON = strawberry.field(description="What the analysis was asked to do.")
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    error: str | None = strawberry.field(description="Why it failed.")
+    result_ref: str | None = strawberry.field(description="Where its raw result is stored.")
+
+    @classmethod
+    def from_domain(cls, analysis: domain.Analysis) -> Self:
+        return cls(
+            analysis_id=analysis.id,
+            kind=analysis.kind,
+            status=analysis.status,
+            parameters=json.loads(json.dumps(analysis.parameters)),
+            created_at=analysis.created_at,
+            started_at=analysis.started_at,
+            finished_at=analysis.finished_at,
+            error=analysis.error,
+            result_ref=analysis.result_ref,
+        )
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: strawberry.Info) -> str:
+        return root.analysis_id
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        ids = list(node_ids)
+        found = await context_of(info).loaders.analyses.load_many(ids)
+        nodes = [cls.from_domain(a) if a is not None else None for a in found]
+        return required_nodes(nodes, ids) if required else nodes
+
+
+def analysis_id(value: str) -> str:
+    """The analysis id a client gave: its own id, or the global ID of an Analysis."""
+    try:
+        decoded = relay.GlobalID.from_id(value)
+    except relay.GlobalIDValueError:
+        return value
+    return decoded.node_id if decoded.type_name == "Analysis" else value
+
+
+async def find_analysis(info: Info, id: str) -> Analysis | None:
+    found = await info.context.loaders.analyses.load(analysis_id(id))
+    return None if found is None else Analysis.from_domain(found)
+
+
+async def _count_analyses(root: AnalysisConnection, info: Info) -> int:
+    return await info.context.store.count_analyses(root.where)
+
+
+@strawberry.type(description="A page of analyses, newest first.")
+class AnalysisConnection(relay.Connection[Analysis]):
+    where: strawberry.Private[AnalysisFilter]
+    total_count: int = strawberry.field(
+        resolver=_count_analyses, description="The number of matching analyses."
+    )
+
+
+async def list_analyses(
+    context: Context,
+    where: AnalysisFilter,
+    first: int | None = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> AnalysisConnection:
+    """One page of the analyses `where` selects."""
+    size = page_size(first)
+    cursor = None
+    if after is not None:
+        created_at, id = decode_cursor(after, "Analysis", 2)
+        cursor = AnalysisCursor(created_at, id)
+    found = await context.store.list_analyses(where, size + 1, cursor)
+    edges = [
+        relay.Edge(
+            cursor=encode_cursor("Analysis", a.created_at or "", a.id),
+            node=Analysis.from_domain(a),
+        )
+        for a in found[:size]
+    ]
+    return AnalysisConnection(
+        edges=edges,
+        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
+        where=where,
+    )
+
+
+async def analysis_status(info: Info, id: str) -> AsyncGenerator[Analysis, None]:
+    """The analysis now, then each time it changes, until it is finished."""
+    wanted = analysis_id(id)
+    store = info.context.store
+    last: domain.Analysis | None = None
+    while True:
+        [found] = await store.analyses([wanted])
+        if found is None:
+            raise CodedError(ErrorCode.NOT_FOUND, f"No analysis has the id {wanted!r}.")
+        if found != last:
+            last = found
+            yield Analysis.from_domain(found)
+        if found.status.finished:
+            return
+        await asyncio.sleep(POLL_SECONDS)

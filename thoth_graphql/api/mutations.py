@@ -1,0 +1,348 @@
+"""The Mutation root: every write needs a bearer token; input is validated whole before
+anything is written, and a fault is BAD_USER_INPUT naming the faulty field."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from packaging.utils import InvalidName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+from strawberry.scalars import JSON
+
+from thoth_graphql import domain
+from thoth_graphql.api.advisories import Advisory
+from thoth_graphql.api.analysis_requests import (
+    RequestAnalysisPayload,
+    request_solver_analysis,
+    request_stack_inspection,
+)
+from thoth_graphql.api.auth import authorize
+from thoth_graphql.api.context import Info
+from thoth_graphql.api.environments import RuntimeEnvironment, RuntimeEnvironmentInput
+from thoth_graphql.api.errors import UserInputError
+from thoth_graphql.api.observations import ObservationSource, StackObservation, StackOutcome
+from thoth_graphql.domain import TokenScope
+from thoth_graphql.domain.timestamps import utc_timestamp
+from thoth_graphql.domain.token import hash_secret, new_secret
+from thoth_graphql.ingest.ingest import ingest_documents
+from thoth_graphql.ingest.osv import parse_osv_record
+from thoth_graphql.ingest.solver_document import InvalidDocument, parse_solver_document
+
+MAX_ITEMS = 1000
+"""The most documents, records or packages one mutation takes."""
+MAX_MESSAGE = 10_000
+MAX_NAME = 100
+
+strawberry.enum(TokenScope, description="WRITE writes the graph; ADMIN also manages tokens.")
+
+
+def _refuse_invalid(errors: list[tuple[str, InvalidDocument]]) -> None:
+    """BAD_USER_INPUT naming every fault of every bad item, the first as `field`."""
+    faults = [
+        (f"{argument}{fault.path[1:]}", fault.message)
+        for argument, error in errors
+        for fault in error.faults
+    ]
+    count = len(errors)
+    raise UserInputError(
+        f"{count} invalid item(s); nothing was written. First: {faults[0][0]}: {faults[0][1]}",
+        field=faults[0][0],
+        faults=faults,
+    )
+
+
+def _bounded(items: list[JSON], argument: str) -> None:
+    if len(items) > MAX_ITEMS:
+        raise UserInputError(f"at most {MAX_ITEMS} items per call.", field=argument)
+
+
+# -- solver documents --------------------------------------------------------------------
+
+
+@strawberry.enum(description="What ingesting one document did.")
+class IngestStatus(enum.Enum):
+    WRITTEN = "WRITTEN"
+    ALREADY_KNOWN = "ALREADY_KNOWN"
+
+
+@strawberry.type(description="The result for one input document, in input order.")
+class SolverDocumentResult:
+    document_id: str
+    status: IngestStatus
+    releases: int = strawberry.field(description="The releases the document describes.")
+
+
+@strawberry.type(description="What a bulk ingest did: one result per input, in input order.")
+class IngestSolverDocumentsPayload:
+    results: list[SolverDocumentResult]
+    packages_created: int
+    versions_created: int
+    dependencies_created: int
+
+
+async def _ingest_solver_documents(
+    info: Info, documents: list[JSON]
+) -> IngestSolverDocumentsPayload:
+    await authorize(info, TokenScope.WRITE)
+    _bounded(documents, "documents")
+    parsed, invalid = [], []
+    for i, data in enumerate(documents):
+        try:
+            parsed.append(parse_solver_document(data, f"documents[{i}]"))
+        except InvalidDocument as error:
+            invalid.append((f"documents[{i}]", error))
+    if invalid:
+        _refuse_invalid(invalid)
+    report = await ingest_documents(info.context.store, parsed)
+    written, seen = set(report.written), set()
+    results = []
+    for document in parsed:
+        document_id = document.ref.document_id
+        fresh = document_id in written and document_id not in seen
+        seen.add(document_id)
+        status = IngestStatus.WRITTEN if fresh else IngestStatus.ALREADY_KNOWN
+        results.append(
+            SolverDocumentResult(
+                document_id=document_id, status=status, releases=len(document.releases)
+            )
+        )
+    changes = report.changes
+    return IngestSolverDocumentsPayload(
+        results=results,
+        packages_created=changes.packages_created,
+        versions_created=changes.versions_created,
+        dependencies_created=changes.dependencies_created,
+    )
+
+
+# -- advisories --------------------------------------------------------------------------
+
+
+@strawberry.type(description="The result for one OSV record, in input order.")
+class AdvisoryRecordResult:
+    id: str = strawberry.field(description="The OSV id.")
+    advisories: list[Advisory] = strawberry.field(description="One per affected PyPI package.")
+    changed: bool = strawberry.field(description="Whether the graph did not hold it as it is.")
+
+
+@strawberry.type(description="What ingesting OSV records did, in input order.")
+class IngestAdvisoriesPayload:
+    results: list[AdvisoryRecordResult]
+
+
+async def _ingest_advisories(info: Info, records: list[JSON]) -> IngestAdvisoriesPayload:
+    await authorize(info, TokenScope.WRITE)
+    _bounded(records, "records")
+    parsed, invalid = [], []
+    for i, data in enumerate(records):
+        try:
+            parsed.append(parse_osv_record(data, f"records[{i}]"))
+        except InvalidDocument as error:
+            invalid.append((f"records[{i}]", error))
+    if invalid:
+        _refuse_invalid(invalid)
+    flat = [advisory for record in parsed for advisory in record]
+    changed = iter(await info.context.store.write_advisories(flat))  # one transaction
+    results = []
+    for record in parsed:
+        flags = [next(changed) for _ in record]
+        results.append(
+            AdvisoryRecordResult(
+                id=record[0].id,
+                advisories=[Advisory.from_domain(a) for a in record],
+                changed=any(flags),
+            )
+        )
+    return IngestAdvisoriesPayload(results=results)
+
+
+# -- runtime environments ----------------------------------------------------------------
+
+
+@strawberry.type
+class RegisterRuntimeEnvironmentPayload:
+    runtime_environment: RuntimeEnvironment
+    created: bool = strawberry.field(description="False if it was registered before.")
+
+
+async def _register_runtime_environment(
+    info: Info, input: RuntimeEnvironmentInput
+) -> RegisterRuntimeEnvironmentPayload:
+    await authorize(info, TokenScope.WRITE)
+    environment = input.to_domain("input")
+    [created] = await info.context.store.register_environments([environment])
+    return RegisterRuntimeEnvironmentPayload(
+        runtime_environment=RuntimeEnvironment.from_domain(environment), created=created
+    )
+
+
+# -- stack observations ------------------------------------------------------------------
+
+
+@strawberry.input(description="A locked version: a canonical or raw name and a version.")
+class LockedVersionInput:
+    name: str
+    version: str
+    index_url: str | None = strawberry.field(
+        default=None, description=f"Default: {domain.DEFAULT_INDEX_URL}."
+    )
+
+    def to_domain(self, path: str) -> domain.VersionKey:
+        try:
+            name = str(canonicalize_name(self.name, validate=True))
+        except InvalidName as error:
+            raise UserInputError(
+                f"{self.name!r} is not a valid project name.", field=f"{path}.name"
+            ) from error
+        try:
+            version = str(Version(self.version))
+        except InvalidVersion as error:
+            raise UserInputError(
+                f"{self.version!r} is not a PEP 440 version.", field=f"{path}.version"
+            ) from error
+        index_url = self.index_url or domain.DEFAULT_INDEX_URL
+        if not index_url.startswith(("https://", "http://")) or len(index_url) > 2000:
+            raise UserInputError("must be an http(s) URL.", field=f"{path}.indexUrl")
+        return domain.VersionKey(name, version, index_url)
+
+
+@strawberry.input(description="A figure measured with a stack.")
+class MetricInput:
+    name: str
+    value: float
+
+
+@strawberry.input(description="A locked stack seen in a runtime environment, and its outcome.")
+class StackObservationInput:
+    packages: list[LockedVersionInput]
+    runtime_environment: RuntimeEnvironmentInput
+    outcome: StackOutcome
+    source: ObservationSource = ObservationSource.USER
+    message: str = ""
+    metrics: list[MetricInput] | None = None
+    document_ref: str | None = strawberry.field(
+        default=None, description="The document it came from; default: the token's name."
+    )
+    observed_at: datetime | None = strawberry.field(default=None, description="Default: now.")
+
+    def to_domain(self, path: str, default_ref: str) -> domain.StackObservation:
+        if not self.packages:
+            raise UserInputError("a stack holds at least one package.", field=f"{path}.packages")
+        if len(self.packages) > MAX_ITEMS:
+            raise UserInputError(f"at most {MAX_ITEMS} packages.", field=f"{path}.packages")
+        packages = tuple(p.to_domain(f"{path}.packages[{i}]") for i, p in enumerate(self.packages))
+        if len(message := self.message) > MAX_MESSAGE:
+            raise UserInputError(f"at most {MAX_MESSAGE} characters.", field=f"{path}.message")
+        metrics: dict[str, float] = {}
+        for i, metric in enumerate(self.metrics or ()):
+            if not 0 < len(metric.name) <= MAX_NAME or metric.name in metrics:
+                raise UserInputError(
+                    f"metric names are unique, 1 to {MAX_NAME} characters.",
+                    field=f"{path}.metrics[{i}].name",
+                )
+            metrics[metric.name] = metric.value
+        document_ref = self.document_ref if self.document_ref is not None else default_ref
+        if not 0 < len(document_ref) <= 2 * MAX_NAME:
+            raise UserInputError("must hold 1 to 200 characters.", field=f"{path}.documentRef")
+        return domain.StackObservation(
+            packages=packages,
+            environment=self.runtime_environment.to_domain(f"{path}.runtimeEnvironment"),
+            outcome=self.outcome,
+            provenance=domain.Provenance(
+                self.source, document_ref, utc_timestamp(self.observed_at)
+            ),
+            message=message,
+            metrics=metrics,
+        )
+
+
+@strawberry.type
+class RecordStackObservationPayload:
+    stack_observation: StackObservation
+    created: bool = strawberry.field(description="False if the same observation was recorded.")
+
+
+async def _record_stack_observation(
+    info: Info, input: StackObservationInput
+) -> RecordStackObservationPayload:
+    token = await authorize(info, TokenScope.WRITE)
+    observation = input.to_domain("input", default_ref=f"token:{token.name}")
+    [created] = await info.context.store.record_stack_observations([observation])
+    return RecordStackObservationPayload(
+        stack_observation=StackObservation.from_domain(observation), created=created
+    )
+
+
+# -- tokens ------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A new token; its secret is shown this once and never again.")
+class CreateTokenPayload:
+    token: str = strawberry.field(description="The secret: send `Authorization: Bearer <it>`.")
+    name: str
+    scope: TokenScope
+    created_at: str
+
+    @classmethod
+    def of(cls, secret: str, token: domain.ApiToken) -> Self:
+        return cls(token=secret, name=token.name, scope=token.scope, created_at=token.created_at)
+
+
+async def _create_token(info: Info, name: str, scope: TokenScope) -> CreateTokenPayload:
+    await authorize(info, TokenScope.ADMIN)
+    if not 0 < len(name) <= MAX_NAME:
+        raise UserInputError(f"must hold 1 to {MAX_NAME} characters.", field="name")
+    secret = new_secret()
+    token = domain.ApiToken(hash_secret(secret), name, scope, utc_timestamp())
+    await info.context.store.add_token(token)
+    return CreateTokenPayload.of(secret, token)
+
+
+@strawberry.type(description="Write to the knowledge graph; every mutation needs a token.")
+class Mutation:
+    ingest_solver_documents: IngestSolverDocumentsPayload = strawberry.mutation(
+        resolver=_ingest_solver_documents,
+        description=(
+            "Ingest solver documents (JSON, as `thoth-graphql ingest` reads them). All are "
+            "validated first: if any is invalid, nothing is written. Idempotent by document id."
+        ),
+    )
+    ingest_advisories: IngestAdvisoriesPayload = strawberry.mutation(
+        resolver=_ingest_advisories,
+        description=(
+            "Ingest OSV records (JSON). All are validated first; one transaction writes them. "
+            "Idempotent by (OSV id, package); a new text of a record replaces the old."
+        ),
+    )
+    register_runtime_environment: RegisterRuntimeEnvironmentPayload = strawberry.mutation(
+        resolver=_register_runtime_environment,
+        description="Register a runtime environment; idempotent (same fields, same id).",
+    )
+    record_stack_observation: RecordStackObservationPayload = strawberry.mutation(
+        resolver=_record_stack_observation,
+        description=(
+            "Record how a locked stack fared in a runtime environment (registered with it). "
+            "Idempotent: the same observation recorded again changes nothing."
+        ),
+    )
+    create_token: CreateTokenPayload = strawberry.mutation(
+        resolver=_create_token, description="Make a new API token (needs an ADMIN token)."
+    )
+    request_solver_analysis: RequestAnalysisPayload = strawberry.mutation(
+        resolver=request_solver_analysis,
+        description=(
+            "Ask for a package to be solved in a sandbox (its versions, dependencies and "
+            "installability); answers the QUEUED analysis. Rate-limited per token."
+        ),
+    )
+    request_stack_inspection: RequestAnalysisPayload = strawberry.mutation(
+        resolver=request_stack_inspection,
+        description=(
+            "Ask for a locked stack to be installed and a script run with it in a sandbox; "
+            "the outcome becomes a stack observation (source INSPECTION). Rate-limited per "
+            "token."
+        ),
+    )

@@ -1,0 +1,130 @@
+"""The JSON text in which both adapters keep observations, advisories and analyses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from thoth_graphql.domain import (
+    Advisory,
+    AffectedRange,
+    Analysis,
+    AnalysisKind,
+    AnalysisStatus,
+    Installability,
+    ObservationSource,
+    Provenance,
+    RuntimeEnvironment,
+    StackObservation,
+    StackOutcome,
+    VersionKey,
+)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def environment_text(environment: RuntimeEnvironment) -> str:
+    return _dumps(asdict(environment))
+
+
+def environment_from(text: str) -> RuntimeEnvironment:
+    fields = json.loads(text)
+    fields["cpu_flags"] = tuple(fields.get("cpu_flags", ()))
+    return RuntimeEnvironment(**fields)
+
+
+def _provenance(provenance: Provenance) -> dict[str, str]:
+    return {
+        "source": provenance.source.value,
+        "document_ref": provenance.document_ref,
+        "observed_at": provenance.observed_at,
+    }
+
+
+def _provenance_from(data: dict[str, str]) -> Provenance:
+    return Provenance(ObservationSource(data["source"]), data["document_ref"], data["observed_at"])
+
+
+def _version(key: VersionKey) -> list[str]:
+    return [key.name, key.version, key.index_url]
+
+
+def stack_observation_text(observation: StackObservation) -> str:
+    return _dumps(
+        {
+            "packages": [_version(k) for k in observation.packages],
+            "environment": asdict(observation.environment),
+            "outcome": observation.outcome.value,
+            "provenance": _provenance(observation.provenance),
+            "message": observation.message,
+            "metrics": observation.metrics,
+        }
+    )
+
+
+def stack_observation_from(text: str) -> StackObservation:
+    data = json.loads(text)
+    return StackObservation(
+        packages=tuple(VersionKey(*k) for k in data["packages"]),
+        environment=environment_from(_dumps(data["environment"])),
+        outcome=StackOutcome(data["outcome"]),
+        provenance=_provenance_from(data["provenance"]),
+        message=data["message"],
+        metrics={k: float(v) for k, v in data["metrics"].items()},
+    )
+
+
+def installability_text(observation: Installability) -> str:
+    return _dumps(
+        {
+            "version": _version(observation.version),
+            "environment": asdict(observation.environment),
+            "installable": observation.installable,
+            "provenance": _provenance(observation.provenance),
+            "error": observation.error,
+        }
+    )
+
+
+def installability_from(text: str) -> Installability:
+    data = json.loads(text)
+    return Installability(
+        version=VersionKey(*data["version"]),
+        environment=environment_from(_dumps(data["environment"])),
+        installable=data["installable"],
+        provenance=_provenance_from(data["provenance"]),
+        error=data["error"],
+    )
+
+
+def advisory_text(advisory: Advisory) -> str:
+    return _dumps(asdict(advisory))
+
+
+def advisory_from(text: str) -> Advisory:
+    data: dict[str, Any] = json.loads(text)
+    return Advisory(
+        id=data["id"],
+        package=data["package"],
+        ranges=tuple(AffectedRange(**r) for r in data["ranges"]),
+        versions=tuple(data["versions"]),
+        severity=data["severity"],
+        summary=data["summary"],
+    )
+
+
+def analysis_text(analysis: Analysis) -> str:
+    data = asdict(analysis)
+    data["kind"] = analysis.kind.value
+    data["status"] = analysis.status.value
+    return _dumps(data)
+
+
+def analysis_from(text: str) -> Analysis:
+    data = json.loads(text)
+    data["kind"] = AnalysisKind(data["kind"])
+    data["status"] = AnalysisStatus(data["status"])
+    return Analysis(**data)
