@@ -18,7 +18,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -68,6 +68,7 @@ def root_names(requirements: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+@cache
 def server_environment() -> RuntimeEnvironment:
     """The server's own interpreter: advise's runtime environment when none is given."""
     tag = sysconfig.get_platform().replace("-", "_").replace(".", "_")
@@ -252,5 +253,7 @@ def advise_service_for(store: GraphStore) -> AdviseService:
     every request to it shares the snapshot cache."""
     service = _services.get(store)
     if service is None:
-        service = _services[store] = AdviseService(store)
+        # Through a weak proxy: a service holding its store strongly would keep its own
+        # entry (and every snapshot) alive after the store is gone.
+        service = _services[store] = AdviseService(weakref.proxy(store))
     return service

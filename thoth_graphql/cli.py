@@ -80,6 +80,11 @@ def _objects_url(objects_url: str | None, data_dir: Path) -> str:
     "(`thoth-graphql dispatch` may run them).",
 )
 @click.option("--demo", is_flag=True, help="Load the bundled demo data into an empty graph.")
+@click.option(
+    "--no-read-cache",
+    is_flag=True,
+    help="Compute every read afresh (for benchmarks; the cache is never stale).",
+)
 def serve(
     host: str,
     port: int,
@@ -88,12 +93,14 @@ def serve(
     objects_url: str | None,
     workers: int,
     demo: bool,
+    no_read_cache: bool,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser)."""
     import uvicorn
 
     from thoth_graphql.analyses.hosting import hosted_analyses
     from thoth_graphql.api.app import create_app
+    from thoth_graphql.api.cache import size_read_cache
 
     store = _store(graph_url, data_dir)
     objects = _objects_url(objects_url, data_dir)
@@ -111,6 +118,8 @@ def serve(
 
     from thoth_graphql.api.request_log import configure_logging
 
+    if no_read_cache:
+        size_read_cache(store, 0)
     app = create_app(store, lifespan=lifespan)
     click.echo(f"thoth-graphql: GraphQL at http://{host}:{port}/graphql", err=True)
     configure_logging()

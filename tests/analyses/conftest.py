@@ -14,12 +14,20 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.analyzer_runner.package_index import PackageIndex, serve
+from tests.api.conftest import add_token
+from tests.api.graphql_client import GraphQLClient
 from tests.janusgraph_server import free_port
 from tests.s3_server import CREDENTIALS, S3Server, s3_credentials, s3_server
-from thoth_graphql.objects import ObjectStore, open_object_store
+from thoth_graphql.analyses.rate_limit import RateLimiter
+from thoth_graphql.analyses.service import AnalysisService, attach_analysis_service
+from thoth_graphql.api import create_app
+from thoth_graphql.domain import TokenScope
+from thoth_graphql.objects import LocalObjectStore, ObjectStore, open_object_store
+from thoth_graphql.store.sqlite import SqliteGraphStore
 
 __all__ = ["s3_credentials", "s3_server"]
 
@@ -162,7 +170,9 @@ class Server(Process):
         self.kill()
         raise RuntimeError(f"serve did not answer:\n{self.output()}")
 
-    def graphql(self, query: str, token: str | None = None, **variables: object) -> dict[str, object]:
+    def graphql(
+        self, query: str, token: str | None = None, **variables: object
+    ) -> dict[str, object]:
         """POST an operation; the decoded response body."""
         body = json.dumps({"query": query, "variables": variables}).encode()
         headers = {"Content-Type": "application/json"}
@@ -187,3 +197,34 @@ def runner_pids(analysis_id: str) -> list[int]:
         if b"analyzer_runner" in command and f"requests/{analysis_id}.json".encode() in command:
             found.append(int(entry.name))
     return found
+
+
+@dataclass
+class Api:
+    """The app over an embedded graph with an analysis service, and clients with and
+    without a write token (no dispatcher runs)."""
+
+    graph: SqliteGraphStore
+    objects: LocalObjectStore
+    service: AnalysisService
+    writer: GraphQLClient
+    anonymous: GraphQLClient
+
+
+@pytest.fixture
+async def api(sqlite_store: SqliteGraphStore, tmp_path: Path) -> AsyncIterator[Api]:
+    objects = LocalObjectStore(tmp_path / "objects")
+    await objects.open()
+    woken: list[int] = []
+    service = AnalysisService(
+        sqlite_store,
+        objects,
+        limiter=RateLimiter(rate=0.01, burst=3),
+        on_queued=lambda: woken.append(1),
+    )
+    attach_analysis_service(service)
+    transport = httpx.ASGITransport(app=create_app(sqlite_store))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        anonymous = GraphQLClient(http)
+        writer = anonymous.with_token(await add_token(sqlite_store, TokenScope.WRITE))
+        yield Api(sqlite_store, objects, service, writer, anonymous)

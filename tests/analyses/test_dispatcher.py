@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.analyses.conftest import runner_pids
 from tests.analyzer_runner.package_index import PackageIndex
+from tests.analyzer_runner.packages import hostile_sdist
 from tests.janusgraph_server import free_port
 from thoth_graphql.analyses import Dispatcher, LocalLauncher, solver_spec
 from thoth_graphql.analyses.dispatcher import Identity
@@ -129,9 +131,7 @@ async def test_retryable_failures_are_retried_a_bounded_number_of_times(setup: S
     assert status["attempt"] == 3
 
 
-async def test_an_inspection_becomes_a_stack_observation(
-    setup: Setup, index: PackageIndex
-) -> None:
+async def test_an_inspection_becomes_a_stack_observation(setup: Setup, index: PackageIndex) -> None:
     index.add_wheel("app", "1.0", requires=["dep>=2"])
     index.add_wheel("dep", "2.0")
     spec = inspection_spec(
@@ -227,3 +227,25 @@ async def test_a_result_finished_while_nobody_watched_is_concluded_without_a_run
     assert status["attempt"] == 1  # not run again
     record = await read_dispatch_record(setup.objects, analysis.id)
     assert record is not None and record.launches == 1
+
+
+async def test_a_graceful_stop_queues_running_analyses_again_without_counting_them(
+    setup: Setup, index: PackageIndex
+) -> None:
+    slow = "def attack():\n    import time\n    time.sleep(30)\n    return ''\n"
+    hostile_sdist(index, "slow", slow)
+    analysis = await setup.service.request(solver_spec("slow", None, index.url), "test")
+    task = asyncio.create_task(setup.dispatcher.run())
+    for _ in range(400):
+        if analysis.id in setup.launcher.runs:
+            break
+        await asyncio.sleep(0.025)
+    assert runner_pids(analysis.id)
+    setup.dispatcher.stop()
+    async with asyncio.timeout(20):
+        await task
+    assert runner_pids(analysis.id) == []
+    [left] = await setup.graph.analyses([analysis.id])
+    assert left is not None and left.status is AnalysisStatus.QUEUED
+    record = await read_dispatch_record(setup.objects, analysis.id)
+    assert record is not None and record.launches == 0

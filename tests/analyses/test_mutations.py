@@ -3,18 +3,14 @@ they record, in which order, and what they refuse."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 
+from tests.analyses.conftest import Api
 from tests.analyzer_runner.conftest import assert_valid
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
-from thoth_graphql.analyses.rate_limit import RateLimiter
-from thoth_graphql.analyses.service import AnalysisService, attach_analysis_service
 from thoth_graphql.api import create_app
 from thoth_graphql.domain import AnalysisStatus, TokenScope
 from thoth_graphql.objects import LocalObjectStore, ObjectStoreError, get_json
@@ -40,34 +36,6 @@ class BrokenStore(LocalObjectStore):
 
     async def put(self, key: str, data: bytes) -> None:
         raise ObjectStoreError(f"{key}: put: connection refused")
-
-
-@dataclass
-class Api:
-    graph: SqliteGraphStore
-    objects: LocalObjectStore
-    service: AnalysisService
-    writer: GraphQLClient
-    anonymous: GraphQLClient
-
-
-@pytest.fixture
-async def api(sqlite_store: SqliteGraphStore, tmp_path: Path) -> AsyncIterator[Api]:
-    objects = LocalObjectStore(tmp_path / "objects")
-    await objects.open()
-    woken: list[int] = []
-    service = AnalysisService(
-        sqlite_store,
-        objects,
-        limiter=RateLimiter(rate=0.01, burst=3),
-        on_queued=lambda: woken.append(1),
-    )
-    attach_analysis_service(service)
-    transport = httpx.ASGITransport(app=create_app(sqlite_store))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        anonymous = GraphQLClient(http)
-        writer = anonymous.with_token(await add_token(sqlite_store, TokenScope.WRITE))
-        yield Api(sqlite_store, objects, service, writer, anonymous)
 
 
 async def test_a_solver_request_records_the_analysis_and_writes_its_request(api: Api) -> None:

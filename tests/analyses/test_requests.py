@@ -17,7 +17,9 @@ from thoth_graphql.analyses.requests import (
 )
 from thoth_graphql.domain import Analysis, RuntimeEnvironment
 
-ENVIRONMENT = RuntimeEnvironment(python_version="3.11", platform="linux_x86_64", cpu_flags=("avx2",))
+ENVIRONMENT = RuntimeEnvironment(
+    python_version="3.11", platform="linux_x86_64", cpu_flags=("avx2",)
+)
 
 
 def analysis_of(spec: object) -> Analysis:
@@ -101,5 +103,5 @@ def test_every_faulty_field_of_an_inspection_spec_is_named() -> None:
 
 
 def test_a_document_that_breaks_the_schema_is_a_bug_not_input() -> None:
-    with pytest.raises(ValueError, match="analysis-request.schema.json"):
+    with pytest.raises(ValueError, match=r"analysis-request\.schema\.json"):
         check_request_document({"analysis_id": "a", "kind": "SOLVER", "parameters": {}})

@@ -5,11 +5,13 @@ validation, and the snapshot cache shared by the requests to one store."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import sys
 import threading
 import time
 import tomllib
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -417,6 +419,15 @@ async def test_concurrent_cold_requests_share_one_load(
 ) -> None:
     await asyncio.gather(*(advise(ask, ["app"], count=n) for n in (1, 2, 3)))
     assert advise_service_for(small).closures_loaded == 1
+
+
+async def test_the_service_goes_with_its_store(tmp_path: Path) -> None:
+    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
+    service = weakref.ref(advise_service_for(store))
+    assert service() is advise_service_for(store)
+    del store
+    gc.collect()
+    assert service() is None
 
 
 @pytest.fixture

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from graphql import ExecutionResult
 
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from tests.api.sample_graph import many_versions
 from tests.api.test_loaders import CountingStore
 from thoth_graphql.api import create_app
-from thoth_graphql.api.cache import ReadCache, cache_key, read_cache_for
+from thoth_graphql.api.cache import ReadCache, cache_key, read_cache_for, size_read_cache
 from thoth_graphql.domain import TokenScope
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -93,3 +94,12 @@ def test_the_cache_drops_older_generations_and_bounds_its_size() -> None:
     cache.put(c, 2, ExecutionResult({"c": 2}))
     assert len(cache) == 2
     assert cache.get(b, 2) is None  # least recently used
+
+
+async def test_a_cache_of_size_zero_serves_nothing_again(sqlite_store: SqliteGraphStore) -> None:
+    size_read_cache(sqlite_store, 0)
+    cache = read_cache_for(sqlite_store)
+    key = cache_key("{ a }", None, None)
+    cache.put(key, 1, ExecutionResult(data={"a": 1}))
+    assert cache.get(key, 1) is None
+    assert len(cache) == 0

@@ -46,3 +46,16 @@ def test_completion_keys_sort_by_finishing_time_in_utc() -> None:
     second = layout.completion_key(datetime(2026, 1, 1, 11, 30, tzinfo=UTC), "a")
     assert first == "completed/20260101T110000.000000Z-z.json"
     assert first < second
+
+
+def test_completion_keys_are_read_back_and_a_follower_can_start_before_a_time() -> None:
+    moment = datetime(2026, 1, 1, 11, 30, 0, 250000, tzinfo=UTC)
+    key = layout.completion_key(moment, "20260101T113000Z-ab12")
+    assert layout.completion_analysis_id(key) == "20260101T113000Z-ab12"
+    assert layout.completion_time(key) == moment
+    earlier = layout.completion_prefix(moment - timedelta(minutes=5))
+    assert earlier < key < layout.completion_prefix(moment + timedelta(microseconds=1))
+    with pytest.raises(ValueError, match="not a completion key"):
+        layout.completion_analysis_id("completed/nodash.json")
+    assert layout.dispatch_key("a-1") == "dispatch/a-1.json"
+    assert layout.analysis_id_of("dispatch/a-1.json") == "a-1"

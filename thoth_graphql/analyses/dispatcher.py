@@ -33,9 +33,9 @@ import secrets
 import socket
 import time
 from collections.abc import Coroutine
-from pathlib import Path
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from thoth_graphql.analyses.records import (
@@ -240,6 +240,7 @@ class Dispatcher:
         if free <= 0 or self._stopping:
             return
         now = time.monotonic()
+        self._not_before = {k: t for k, t in self._not_before.items() if t > now}
         for analysis in await self._listed(AnalysisStatus.QUEUED):
             if free <= 0 or self._stopping:
                 break
@@ -295,7 +296,12 @@ class Dispatcher:
             status_attempt=status.attempt if status is not None else 0,
         )
         await write_dispatch_record(self.objects, record)
+        if self._stopping:
+            await self._release(analysis, record)
+            return
         run = await self.launcher.start(analysis, record)
+        if self._stopping and not self.launcher.survives_dispatcher:
+            await run.stop()  # `stop()` came while it started: it missed the others' stop
         await self._watch(analysis, record, run)
 
     async def _watch(self, analysis: Analysis, record: DispatchRecord, run: Run) -> None:

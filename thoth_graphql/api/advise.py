@@ -11,12 +11,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from thoth_graphql import scorer
 from thoth_graphql.advise import server_environment
+from thoth_graphql.analyses.requests import solver_spec
 from thoth_graphql.api.advisories import Advisory
+from thoth_graphql.api.analyses import Analysis
+from thoth_graphql.api.analysis_requests import enqueue
+from thoth_graphql.api.auth import authorize
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironmentInput
 from thoth_graphql.api.errors import UserInputError
 from thoth_graphql.api.observations import Installability, StackObservation
 from thoth_graphql.api.types import PackageVersion
+from thoth_graphql.domain import TokenScope
 
 MAX_REQUIREMENTS = 200
 """The most requirements (and, separately, constraints) one request takes."""
@@ -102,6 +107,11 @@ class AdviseInput:
         default="performance",
         description="The metric PERFORMANCE maximises (higher is better), as recorded "
         "with stack observations.",
+    )
+    solve_unknown: bool = strawberry.field(
+        default=False,
+        description="Queue a solver analysis for every required package the graph does "
+        "not know (needs a write token); their ids come back in `analyses`.",
     )
 
     def to_request(self, path: str) -> scorer.AdviseRequest:
@@ -276,6 +286,11 @@ class AdviseResult:
         description="Whether the answer is proven: the best stacks, or that none exists. "
         "False when the time limit ran out first."
     )
+    analyses: list[Analysis] = strawberry.field(
+        default_factory=list,
+        description="The solver analyses queued for unknown packages (`solveUnknown`); "
+        "advise again once they have SUCCEEDED.",
+    )
 
     @classmethod
     def from_scorer(cls, result: scorer.AdviseResult) -> Self:
@@ -297,4 +312,12 @@ class AdviseResult:
 async def advise(info: Info, input: AdviseInput) -> AdviseResult:
     """The `advise` query: validate, ask the store's advise service, shape the answer."""
     request = input.to_request("input")
-    return AdviseResult.from_scorer(await info.context.advisor.advise(request))
+    # Queuing analyses is a write, so it needs a write token even inside a query.
+    token = await authorize(info, TokenScope.WRITE) if input.solve_unknown else None
+    result = await info.context.advisor.advise(request)
+    answer = AdviseResult.from_scorer(result)
+    if token is not None and result.missing:
+        specs = [solver_spec(name, environment=request.environment) for name in result.missing]
+        queued = await enqueue(info, specs, token.token_hash)
+        answer.analyses = [Analysis.from_domain(a) for a in queued]
+    return answer

@@ -8,9 +8,11 @@ faulty field), is rate-limited per token (RATE_LIMITED with `retryAfter` seconds
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import strawberry
 
+from thoth_graphql import domain
 from thoth_graphql.analyses.rate_limit import RateLimited
 from thoth_graphql.analyses.requests import (
     AnalysisSpec,
@@ -96,9 +98,17 @@ def _service(info: Info) -> AnalysisService:
 
 
 async def _request(info: Info, spec: AnalysisSpec, requester: str) -> RequestAnalysisPayload:
+    [analysis] = await enqueue(info, [spec], requester)
+    return RequestAnalysisPayload(analysis=Analysis.from_domain(analysis))
+
+
+async def enqueue(
+    info: Info, specs: Sequence[AnalysisSpec], requester: str
+) -> list[domain.Analysis]:
+    """Record and queue analyses for `requester`; refusals become coded errors."""
     service = _service(info)
     try:
-        analysis = await service.request(spec, requester)
+        return await service.request_many(specs, requester)
     except RateLimited as limited:
         seconds = max(1, math.ceil(limited.retry_after))
         raise CodedError(
@@ -111,7 +121,6 @@ async def _request(info: Info, spec: AnalysisSpec, requester: str) -> RequestAna
             ErrorCode.UNAVAILABLE,
             "The request could not be stored and will not run; retry later.",
         ) from error
-    return RequestAnalysisPayload(analysis=Analysis.from_domain(analysis))
 
 
 async def request_solver_analysis(info: Info, input: SolverAnalysisInput) -> RequestAnalysisPayload:

@@ -74,6 +74,11 @@ def read_cache_for(store: GraphStore) -> ReadCache:
     return cache
 
 
+def size_read_cache(store: GraphStore, size: int) -> None:
+    """Give `store` a read cache of `size` results; 0 turns caching off (for benchmarks)."""
+    _caches[store] = ReadCache(size)
+
+
 def cache_key(query: str, variables: dict[str, Any] | None, operation: str | None) -> CacheKey:
     """What makes two operations the same: document, variables and operation name."""
     return (query, json.dumps(variables or {}, sort_keys=True, default=str), operation or "")

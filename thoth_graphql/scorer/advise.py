@@ -29,7 +29,7 @@ def advise(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
     view = snapshot.view(request.environment)
     demands = read_demands(view, request.requirements, request.constraints)
     if demands.unresolved:
-        return AdviseResult(unresolved=tuple(demands.unresolved))
+        return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))
     objective = objective_for(view, request)
     search = Search(view, demands.roots, demands.limits, objective, request.count, deadline)
     outcome = search.run()
@@ -40,13 +40,20 @@ def advise(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
         # Out of time before any stack: neither a stack nor a proof that none exists.
         return AdviseResult(optimal=False, explored=outcome.nodes)
     unsatisfiable = explain(view, demands, objective, outcome, deadline)
-    unresolved = tuple(
-        f"{name}: not in the knowledge graph; request a solver analysis for it"
+    missing = tuple(
+        name
         for name in unsatisfiable.packages
         if name in outcome.missing or name in snapshot.missing
     )
+    unresolved = tuple(
+        f"{name}: not in the knowledge graph; request a solver analysis for it" for name in missing
+    )
     return AdviseResult(
-        unsatisfiable=unsatisfiable, unresolved=unresolved, optimal=True, explored=outcome.nodes
+        unsatisfiable=unsatisfiable,
+        unresolved=unresolved,
+        optimal=True,
+        missing=missing,
+        explored=outcome.nodes,
     )
 
 

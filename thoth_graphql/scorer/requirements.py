@@ -30,6 +30,8 @@ class Demands:
     roots: list[RootDemand] = field(default_factory=list)
     limits: list[RootDemand] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """Canonical names of required packages the snapshot does not know."""
 
 
 @lru_cache(maxsize=4096)
@@ -64,6 +66,7 @@ def read_demands(
         if package is None and target is demands.limits:
             continue  # a constraint never adds a package, so an unknown one limits nothing
         if package is None:
+            demands.missing.append(name)
             demands.unresolved.append(
                 f"{name}: not in the knowledge graph; request a solver analysis for it"
             )

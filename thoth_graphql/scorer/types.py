@@ -130,5 +130,7 @@ class AdviseResult:
     unsatisfiable: Unsatisfiable | None = None
     unresolved: tuple[str, ...] = ()
     optimal: bool = False
+    missing: tuple[str, ...] = ()
+    """Canonical names of required packages the graph does not know (to be solved)."""
     explored: int = 0
     """Search nodes visited (for benches and tests; not part of the GraphQL contract)."""
