@@ -11,12 +11,11 @@ from strawberry import relay
 from thoth_graphql import domain
 from thoth_graphql.api.context import Context, Info
 from thoth_graphql.api.errors import UserInputError
-from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.nodes import context_of, loaded_nodes
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
-    encode_cursor,
-    page_info,
+    fetched_page,
     page_size,
 )
 from thoth_graphql.store.port import AdvisoryKey
@@ -65,8 +64,7 @@ class Advisory(relay.Node):
         ids = list(node_ids)
         keys = [_advisory_key(i) for i in ids]
         found = await context_of(info).loaders.advisories.load_many(keys)
-        nodes = [cls.from_domain(a) if a is not None else None for a in found]
-        return required_nodes(nodes, ids) if required else nodes
+        return loaded_nodes(found, cls.from_domain, ids, required)
 
 
 def _advisory_key(node_id: str) -> AdvisoryKey:
@@ -101,12 +99,7 @@ async def list_advisories(
         advisory_id, advisory_package = decode_cursor(after, "Advisory", 2)
         cursor = AdvisoryKey(advisory_id, advisory_package)
     found = await context.store.list_advisories(package, size + 1, cursor)
-    edges = [
-        relay.Edge(cursor=encode_cursor("Advisory", a.id, a.package), node=Advisory.from_domain(a))
-        for a in found[:size]
-    ]
-    return AdvisoryConnection(
-        edges=edges,
-        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
-        package=package,
+    edges, paging = fetched_page(
+        found, size, after, "Advisory", lambda a: (a.id, a.package), Advisory.from_domain
     )
+    return AdvisoryConnection(edges=edges, page_info=paging, package=package)

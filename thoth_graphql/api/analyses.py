@@ -15,12 +15,11 @@ from strawberry.scalars import JSON
 from thoth_graphql import domain
 from thoth_graphql.api.context import Context, Info
 from thoth_graphql.api.errors import CodedError, ErrorCode
-from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.nodes import context_of, loaded_nodes
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
-    encode_cursor,
-    page_info,
+    fetched_page,
     page_size,
 )
 from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter
@@ -71,8 +70,7 @@ class Analysis(relay.Node):
     ) -> list[Self | None]:
         ids = list(node_ids)
         found = await context_of(info).loaders.analyses.load_many(ids)
-        nodes = [cls.from_domain(a) if a is not None else None for a in found]
-        return required_nodes(nodes, ids) if required else nodes
+        return loaded_nodes(found, cls.from_domain, ids, required)
 
 
 def analysis_id(value: str) -> str:
@@ -114,18 +112,10 @@ async def list_analyses(
         created_at, id = decode_cursor(after, "Analysis", 2)
         cursor = AnalysisCursor(created_at, id)
     found = await context.store.list_analyses(where, size + 1, cursor)
-    edges = [
-        relay.Edge(
-            cursor=encode_cursor("Analysis", a.created_at or "", a.id),
-            node=Analysis.from_domain(a),
-        )
-        for a in found[:size]
-    ]
-    return AnalysisConnection(
-        edges=edges,
-        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
-        where=where,
+    edges, paging = fetched_page(
+        found, size, after, "Analysis", lambda a: (a.created_at or "", a.id), Analysis.from_domain
     )
+    return AnalysisConnection(edges=edges, page_info=paging, where=where)
 
 
 async def analysis_status(info: Info, id: str) -> AsyncGenerator[Analysis, None]:

@@ -12,12 +12,11 @@ from strawberry import relay
 from thoth_graphql import domain
 from thoth_graphql.api.context import Context, Info
 from thoth_graphql.api.errors import UserInputError
-from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.nodes import context_of, loaded_nodes
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
-    encode_cursor,
-    page_info,
+    fetched_page,
     page_size,
 )
 
@@ -66,8 +65,7 @@ class RuntimeEnvironment(relay.Node):
     ) -> list[Self | None]:
         keys = list(node_ids)
         found = await context_of(info).loaders.environments.load_many(keys)
-        nodes = [cls.from_domain(e) if e is not None else None for e in found]
-        return required_nodes(nodes, keys) if required else nodes
+        return loaded_nodes(found, cls.from_domain, keys, required)
 
 
 @strawberry.input(description="A runtime environment; every field is optional.")
@@ -142,14 +140,7 @@ async def list_environments(
     size = page_size(first)
     after_key = None if after is None else decode_cursor(after, "RuntimeEnvironment", 1)[0]
     found = await context.store.list_environments(size + 1, after_key)
-    edges = [
-        relay.Edge(
-            cursor=encode_cursor("RuntimeEnvironment", e.key),
-            node=RuntimeEnvironment.from_domain(e),
-        )
-        for e in found[:size]
-    ]
-    return RuntimeEnvironmentConnection(
-        edges=edges,
-        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
+    edges, paging = fetched_page(
+        found, size, after, "RuntimeEnvironment", lambda e: (e.key,), RuntimeEnvironment.from_domain
     )
+    return RuntimeEnvironmentConnection(edges=edges, page_info=paging)

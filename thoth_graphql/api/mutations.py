@@ -4,8 +4,9 @@ anything is written, and a fault is BAD_USER_INPUT naming the faulty field."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
-from typing import Self
+from typing import Self, TypeVar
 
 import strawberry
 from packaging.utils import InvalidName, canonicalize_name
@@ -36,6 +37,8 @@ MAX_ITEMS = 1000
 MAX_MESSAGE = 10_000
 MAX_NAME = 100
 
+T = TypeVar("T")
+
 strawberry.enum(TokenScope, description="WRITE writes the graph; ADMIN also manages tokens.")
 
 
@@ -54,9 +57,20 @@ def _refuse_invalid(errors: list[tuple[str, InvalidDocument]]) -> None:
     )
 
 
-def _bounded(items: list[JSON], argument: str) -> None:
+def _parse_all(items: list[JSON], argument: str, parse: Callable[[object, str], T]) -> list[T]:
+    """Every item of the list `argument` parsed, or BAD_USER_INPUT if any item is invalid."""
     if len(items) > MAX_ITEMS:
         raise UserInputError(f"at most {MAX_ITEMS} items per call.", field=argument)
+    parsed, invalid = [], []
+    for i, data in enumerate(items):
+        path = f"{argument}[{i}]"
+        try:
+            parsed.append(parse(data, path))
+        except InvalidDocument as error:
+            invalid.append((path, error))
+    if invalid:
+        _refuse_invalid(invalid)
+    return parsed
 
 
 # -- solver documents --------------------------------------------------------------------
@@ -87,15 +101,7 @@ async def _ingest_solver_documents(
     info: Info, documents: list[JSON]
 ) -> IngestSolverDocumentsPayload:
     await authorize(info, TokenScope.WRITE)
-    _bounded(documents, "documents")
-    parsed, invalid = [], []
-    for i, data in enumerate(documents):
-        try:
-            parsed.append(parse_solver_document(data, f"documents[{i}]"))
-        except InvalidDocument as error:
-            invalid.append((f"documents[{i}]", error))
-    if invalid:
-        _refuse_invalid(invalid)
+    parsed = _parse_all(documents, "documents", parse_solver_document)
     report = await ingest_documents(info.context.store, parsed)
     written, seen = set(report.written), set()
     results = []
@@ -135,15 +141,7 @@ class IngestAdvisoriesPayload:
 
 async def _ingest_advisories(info: Info, records: list[JSON]) -> IngestAdvisoriesPayload:
     await authorize(info, TokenScope.WRITE)
-    _bounded(records, "records")
-    parsed, invalid = [], []
-    for i, data in enumerate(records):
-        try:
-            parsed.append(parse_osv_record(data, f"records[{i}]"))
-        except InvalidDocument as error:
-            invalid.append((f"records[{i}]", error))
-    if invalid:
-        _refuse_invalid(invalid)
+    parsed = _parse_all(records, "records", parse_osv_record)
     flat = [advisory for record in parsed for advisory in record]
     changed = iter(await info.context.store.write_advisories(flat))  # one transaction
     results = []

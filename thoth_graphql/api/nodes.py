@@ -3,7 +3,7 @@ of required nodes that are missing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import strawberry
@@ -12,6 +12,7 @@ from strawberry import relay
 from thoth_graphql.api.context import Context
 from thoth_graphql.api.errors import UserInputError
 
+D = TypeVar("D")
 N = TypeVar("N", bound=relay.Node)
 
 
@@ -26,6 +27,17 @@ def required_nodes(nodes: list[N | None], node_ids: Sequence[str]) -> list[N | N
     if missing:
         raise UserInputError(f"No object has the id {missing[0]!r}.")
     return nodes
+
+
+def loaded_nodes(
+    found: Sequence[D | None],
+    node: Callable[[D], N],
+    node_ids: Sequence[str],
+    required: bool,
+) -> list[N | None]:
+    """The nodes made of what a loader `found` for `node_ids`; `required`: refuse the missing."""
+    nodes = [None if item is None else node(item) for item in found]
+    return required_nodes(nodes, node_ids) if required else nodes
 
 
 def decode_node_id(value: relay.GlobalID, type_name: str, field: str) -> str:

@@ -12,12 +12,11 @@ from strawberry import relay
 from thoth_graphql import domain
 from thoth_graphql.api.context import Context, Info
 from thoth_graphql.api.environments import RuntimeEnvironment
-from thoth_graphql.api.nodes import context_of, decode_node_id, required_nodes
+from thoth_graphql.api.nodes import context_of, decode_node_id, loaded_nodes
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
-    encode_cursor,
-    page_info,
+    fetched_page,
     page_size,
 )
 from thoth_graphql.store.port import ObservationCursor, ObservationFilter
@@ -117,8 +116,7 @@ class StackObservation(relay.Node):
     ) -> list[Self | None]:
         keys = list(node_ids)
         found = await context_of(info).loaders.stack_observations.load_many(keys)
-        nodes = [cls.from_domain(o) if o is not None else None for o in found]
-        return required_nodes(nodes, keys) if required else nodes
+        return loaded_nodes(found, cls.from_domain, keys, required)
 
 
 @strawberry.type(description="Whether a version installs in a runtime environment.")
@@ -188,15 +186,12 @@ async def list_stack_observations(
         observed_at, key = decode_cursor(after, "StackObservation", 2)
         cursor = ObservationCursor(observed_at, key)
     found = await context.store.list_stack_observations(where, size + 1, cursor)
-    edges = [
-        relay.Edge(
-            cursor=encode_cursor("StackObservation", o.provenance.observed_at, o.key),
-            node=StackObservation.from_domain(o),
-        )
-        for o in found[:size]
-    ]
-    return StackObservationConnection(
-        edges=edges,
-        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
-        where=where,
+    edges, paging = fetched_page(
+        found,
+        size,
+        after,
+        "StackObservation",
+        lambda o: (o.provenance.observed_at, o.key),
+        StackObservation.from_domain,
     )
+    return StackObservationConnection(edges=edges, page_info=paging, where=where)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from strawberry import relay
 
@@ -14,6 +14,9 @@ from thoth_graphql.api.errors import UserInputError
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+T = TypeVar("T")
+N = TypeVar("N", bound=relay.Node)
 
 
 def page_size(first: int | None) -> int:
@@ -59,3 +62,20 @@ def page_info(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
+
+
+def fetched_page(
+    found: Sequence[T],
+    size: int,
+    after: str | None,
+    kind: str,
+    cursor: Callable[[T], tuple[str, ...]],
+    node: Callable[[T], N],
+) -> tuple[list[relay.Edge[N]], relay.PageInfo]:
+    """The edges and PageInfo of a page of `kind` after `after`, from up to `size` + 1 items
+    `found` (the one past `size` only tells that a next page follows)."""
+    edges = [
+        relay.Edge(cursor=encode_cursor(kind, *cursor(item)), node=node(item))
+        for item in found[:size]
+    ]
+    return edges, page_info(edges, previous=after is not None, following=len(found) > size)

@@ -22,12 +22,13 @@ from thoth_graphql.api.advisories import Advisory
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironmentInput
 from thoth_graphql.api.errors import UserInputError
-from thoth_graphql.api.nodes import context_of, required_nodes
+from thoth_graphql.api.nodes import context_of, loaded_nodes, required_nodes
 from thoth_graphql.api.observations import Installability
 from thoth_graphql.api.pagination import (
     DEFAULT_PAGE_SIZE,
     decode_cursor,
     encode_cursor,
+    fetched_page,
     page_info,
     page_size,
 )
@@ -203,8 +204,7 @@ class Package(relay.Node):
     ) -> list[Self | None]:
         names = list(node_ids)
         found = await context_of(info).loaders.packages.load_many(names)
-        nodes = [cls(name=p.name) if p is not None else None for p in found]
-        return required_nodes(nodes, names) if required else nodes
+        return loaded_nodes(found, lambda p: cls(name=p.name), names, required)
 
 
 # -- PackageVersion ----------------------------------------------------------------------
@@ -414,15 +414,10 @@ async def search_packages(
     after_name = None if after is None else decode_cursor(after, "Package", 1)[0]
     canonical_prefix = domain.canonical_name(prefix) if prefix else ""
     found = await info.context.store.search_packages(canonical_prefix, size + 1, after_name)
-    edges = [
-        relay.Edge(cursor=encode_cursor("Package", p.name), node=Package(name=p.name))
-        for p in found[:size]
-    ]
-    return PackageConnection(
-        edges=edges,
-        page_info=page_info(edges, previous=after is not None, following=len(found) > size),
-        prefix=canonical_prefix,
+    edges, paging = fetched_page(
+        found, size, after, "Package", lambda p: (p.name,), lambda p: Package(name=p.name)
     )
+    return PackageConnection(edges=edges, page_info=paging, prefix=canonical_prefix)
 
 
 def _parse_version_id(node_id: str) -> domain.VersionKey:

@@ -230,27 +230,6 @@ _LIST_ENVIRONMENTS = (
 
 _COUNT_CATALOG = "g.V().has('catalog', record_label).count()"
 
-# A filtered, ordered page: the filters are bound (null: no filter), the traversal built here.
-_STACKS = """
-def t = g.V().has('catalog', 'StackObservation')
-if (env_filter != null) t = t.has('environment_key', env_filter)
-if (outcome_filter != null) t = t.has('outcome', outcome_filter)
-if (source_filter != null) t = t.has('obs_source', source_filter)
-if (package_filter != null) t = t.has('observed_package', package_filter)
-"""
-_LIST_STACKS = (
-    _STACKS
-    + """
-if (after_at != null) {
-    t = t.or(__.has('observed_at', P.lt(after_at)),
-             __.has('observed_at', after_at).has('observation_key', P.lt(after_key)))
-}
-t.order().by('observed_at', Order.desc).by('observation_key', Order.desc)
- .limit(page_size).values('body')
-"""
-)
-_COUNT_STACKS = _STACKS + "t.count()\n"
-
 _INSTALLABILITY = (
     "g.V().has('Installability', 'subject_vkey', within(vkeys))"
     ".project('v', 'b').by('subject_vkey').by('body')"
@@ -258,39 +237,58 @@ _INSTALLABILITY = (
 
 _ADVISORIES_OF = "g.V().has('Advisory', 'advisory_package', within(names)).values('body')"
 
-_ADVISORIES = """
-def t = package_filter == null ? g.V().has('catalog', 'Advisory') :
-    g.V().has('Advisory', 'advisory_package', package_filter)
-"""
-_LIST_ADVISORIES = (
-    _ADVISORIES
-    + """
-if (after_id != null) {
-    t = t.or(__.has('advisory_id', P.gt(after_id)),
-             __.has('advisory_id', after_id).has('advisory_package', P.gt(after_package)))
-}
-t.order().by('advisory_id').by('advisory_package').limit(page_size).values('body')
-"""
-)
-_COUNT_ADVISORIES = _ADVISORIES + "t.count()\n"
 
-_ANALYSES = """
-def t = g.V().has('catalog', 'Analysis')
-if (status_filter != null) t = t.has('analysis_status', status_filter)
-if (kind_filter != null) t = t.has('analysis_kind', kind_filter)
-"""
-_LIST_ANALYSES = (
-    _ANALYSES
-    + """
-if (after_at != null) {
-    t = t.or(__.has('created_at', P.lt(after_at)),
-             __.has('created_at', after_at).has('analysis_id', P.lt(after_key)))
-}
-t.order().by('created_at', Order.desc).by('analysis_id', Order.desc)
- .limit(page_size).values('body')
-"""
+def _listing(
+    start: str, filters: dict[str, str], order: tuple[str, str], descending: bool
+) -> tuple[str, str]:
+    """The scripts that page and count one kind of record: the traversal `start`, narrowed
+    by each filter binding that is not null (binding name: property), then, for the page,
+    keyset-paged on the two properties `order` after (`after_sort`, `after_key`), if bound,
+    up to `page_size` bodies."""
+    narrowed = f"def t = {start}\n" + "".join(
+        f"if ({binding} != null) t = t.has('{name}', {binding})\n"
+        for binding, name in filters.items()
+    )
+    sort, key = order
+    past, way = ("P.lt", ", Order.desc") if descending else ("P.gt", "")
+    page = (
+        narrowed
+        + "if (after_sort != null) {\n"
+        + f"    t = t.or(__.has('{sort}', {past}(after_sort)),\n"
+        + f"             __.has('{sort}', after_sort).has('{key}', {past}(after_key)))\n"
+        + "}\n"
+        + f"t.order().by('{sort}'{way}).by('{key}'{way}).limit(page_size).values('body')\n"
+    )
+    return page, narrowed + "t.count()\n"
+
+
+_LIST_STACKS, _COUNT_STACKS = _listing(
+    "g.V().has('catalog', 'StackObservation')",
+    {
+        "env_filter": "environment_key",
+        "outcome_filter": "outcome",
+        "source_filter": "obs_source",
+        "package_filter": "observed_package",
+    },
+    ("observed_at", "observation_key"),
+    descending=True,
 )
-_COUNT_ANALYSES = _ANALYSES + "t.count()\n"
+
+# A package filter starts from its label-constrained index rather than the catalog.
+_LIST_ADVISORIES, _COUNT_ADVISORIES = _listing(
+    "package_filter == null ? g.V().has('catalog', 'Advisory') :\n"
+    "    g.V().has('Advisory', 'advisory_package', package_filter)",
+    {},
+    ("advisory_id", "advisory_package"),
+    descending=False,
+)
+
+_LIST_ANALYSES, _COUNT_ANALYSES = _listing(
+    "g.V().has('catalog', 'Analysis')",
+    {"status_filter": "analysis_status", "kind_filter": "analysis_kind"},
+    ("created_at", "analysis_id"),
+    descending=True,
+)
 
 _COUNT_PACKAGES = "g.V().has('Package', 'name', TextP.startingWith(name_prefix)).count()"
 
@@ -308,13 +306,34 @@ async def _bodies(store: Gremlin, label: str, key_name: str, keys: Sequence[str]
     return {item["k"]: item["b"] for item in found}
 
 
+async def _page(
+    store: Gremlin,
+    script: str,
+    bindings: dict[str, Any],
+    first: int,
+    after: tuple[str, str] | None,
+) -> list[str]:
+    """The bodies of one page of a `_listing` script, after the cursor (sort value, key)."""
+    if first <= 0:
+        return []
+    sort, key = (None, None) if after is None else after
+    return await store._submit(
+        script, bindings | {"after_sort": sort, "after_key": key, "page_size": first}
+    )
+
+
 async def _count(store: Gremlin, script: str, bindings: dict[str, Any]) -> int:
     [found] = await store._submit(script, bindings)
     return int(found)
 
 
-def _changed(found: list[Any]) -> list[bool]:
-    return [bool(x) for x in found]
+async def _write_rows(
+    store: Gremlin, script: str, binding: str, rows: list[dict[str, Any]]
+) -> list[bool]:
+    """Whether each of `rows`, bound as `binding` of a write script, changed the graph."""
+    if not rows:
+        return []
+    return [bool(x) for x in await store._write(script, {binding: rows})]
 
 
 async def count_packages(store: Gremlin, prefix: str) -> int:
@@ -324,15 +343,13 @@ async def count_packages(store: Gremlin, prefix: str) -> int:
 async def register_environments(
     store: Gremlin, environments: Sequence[RuntimeEnvironment]
 ) -> list[bool]:
-    if not environments:
-        return []
     rows = [{"key": e.key, "body": records.environment_text(e)} for e in environments]
-    return _changed(await store._write(_REGISTER_ENVIRONMENTS, {"env_rows": rows}))
+    return await _write_rows(store, _REGISTER_ENVIRONMENTS, "env_rows", rows)
 
 
 async def environments(store: Gremlin, keys: Sequence[str]) -> list[RuntimeEnvironment | None]:
     found = await _bodies(store, "RuntimeEnvironment", "env_key", keys)
-    return [records.environment_from(found[k]) if k in found else None for k in keys]
+    return records.in_order(found, keys, records.environment_from)
 
 
 async def list_environments(
@@ -351,8 +368,6 @@ async def count_catalog(store: Gremlin, label: str) -> int:
 async def record_stack_observations(
     store: Gremlin, observations: Sequence[StackObservation]
 ) -> list[bool]:
-    if not observations:
-        return []
     rows = [
         {
             "key": o.key,
@@ -366,12 +381,12 @@ async def record_stack_observations(
         }
         for o in observations
     ]
-    return _changed(await store._write(_RECORD_STACKS, {"obs_rows": rows}))
+    return await _write_rows(store, _RECORD_STACKS, "obs_rows", rows)
 
 
 async def stack_observations(store: Gremlin, keys: Sequence[str]) -> list[StackObservation | None]:
     found = await _bodies(store, "StackObservation", "observation_key", keys)
-    return [records.stack_observation_from(found[k]) if k in found else None for k in keys]
+    return records.in_order(found, keys, records.stack_observation_from)
 
 
 def _observation_bindings(where: ObservationFilter) -> dict[str, Any]:
@@ -386,14 +401,8 @@ def _observation_bindings(where: ObservationFilter) -> dict[str, Any]:
 async def list_stack_observations(
     store: Gremlin, where: ObservationFilter, first: int, after: ObservationCursor | None
 ) -> list[StackObservation]:
-    if first <= 0:
-        return []
-    bindings = _observation_bindings(where) | {
-        "after_at": None if after is None else after.observed_at,
-        "after_key": None if after is None else after.key,
-        "page_size": first,
-    }
-    found = await store._submit(_LIST_STACKS, bindings)
+    cursor = None if after is None else (after.observed_at, after.key)
+    found = await _page(store, _LIST_STACKS, _observation_bindings(where), first, cursor)
     return [records.stack_observation_from(body) for body in found]
 
 
@@ -404,8 +413,6 @@ async def count_stack_observations(store: Gremlin, where: ObservationFilter) -> 
 async def record_installability(
     store: Gremlin, observations: Sequence[Installability]
 ) -> list[bool]:
-    if not observations:
-        return []
     rows = [
         {
             "key": o.key,
@@ -417,7 +424,7 @@ async def record_installability(
         }
         for o in observations
     ]
-    return _changed(await store._write(_RECORD_INSTALLABILITY, {"obs_rows": rows}))
+    return await _write_rows(store, _RECORD_INSTALLABILITY, "obs_rows", rows)
 
 
 async def installability_of(
@@ -434,8 +441,6 @@ async def installability_of(
 
 
 async def write_advisories(store: Gremlin, advisories: Sequence[Advisory]) -> list[bool]:
-    if not advisories:
-        return []
     rows = [
         {
             "key": advisory_identity(AdvisoryKey(a.id, a.package)),
@@ -445,13 +450,13 @@ async def write_advisories(store: Gremlin, advisories: Sequence[Advisory]) -> li
         }
         for a in advisories
     ]
-    return _changed(await store._write(_WRITE_ADVISORIES, {"adv_rows": rows}))
+    return await _write_rows(store, _WRITE_ADVISORIES, "adv_rows", rows)
 
 
 async def advisories(store: Gremlin, keys: Sequence[AdvisoryKey]) -> list[Advisory | None]:
-    found = await _bodies(store, "Advisory", "advisory_key", [advisory_identity(k) for k in keys])
     identities = [advisory_identity(k) for k in keys]
-    return [records.advisory_from(found[i]) if i in found else None for i in identities]
+    found = await _bodies(store, "Advisory", "advisory_key", identities)
+    return records.in_order(found, identities, records.advisory_from)
 
 
 async def advisories_of(store: Gremlin, names: Sequence[str]) -> list[list[Advisory]]:
@@ -467,15 +472,9 @@ async def advisories_of(store: Gremlin, names: Sequence[str]) -> list[list[Advis
 async def list_advisories(
     store: Gremlin, package: str | None, first: int, after: AdvisoryKey | None
 ) -> list[Advisory]:
-    if first <= 0:
-        return []
-    bindings = {
-        "package_filter": package,
-        "after_id": None if after is None else after.id,
-        "after_package": None if after is None else after.package,
-        "page_size": first,
-    }
-    return [records.advisory_from(b) for b in await store._submit(_LIST_ADVISORIES, bindings)]
+    cursor = None if after is None else (after.id, after.package)
+    found = await _page(store, _LIST_ADVISORIES, {"package_filter": package}, first, cursor)
+    return [records.advisory_from(body) for body in found]
 
 
 async def count_advisories(store: Gremlin, package: str | None) -> int:
@@ -493,15 +492,13 @@ def _analysis_row(analysis: Analysis) -> dict[str, Any]:
 
 
 async def create_analyses(store: Gremlin, analyses: Sequence[Analysis]) -> list[bool]:
-    if not analyses:
-        return []
     rows = [_analysis_row(a) for a in analyses]
-    return _changed(await store._write(_CREATE_ANALYSES, {"analysis_rows": rows}))
+    return await _write_rows(store, _CREATE_ANALYSES, "analysis_rows", rows)
 
 
 async def analyses(store: Gremlin, ids: Sequence[str]) -> list[Analysis | None]:
     found = await _bodies(store, "Analysis", "analysis_id", ids)
-    return [records.analysis_from(found[i]) if i in found else None for i in ids]
+    return records.in_order(found, ids, records.analysis_from)
 
 
 async def update_analysis(
@@ -525,14 +522,9 @@ def _analysis_bindings(where: AnalysisFilter) -> dict[str, Any]:
 async def list_analyses(
     store: Gremlin, where: AnalysisFilter, first: int, after: AnalysisCursor | None
 ) -> list[Analysis]:
-    if first <= 0:
-        return []
-    bindings = _analysis_bindings(where) | {
-        "after_at": None if after is None else after.created_at,
-        "after_key": None if after is None else after.id,
-        "page_size": first,
-    }
-    return [records.analysis_from(b) for b in await store._submit(_LIST_ANALYSES, bindings)]
+    cursor = None if after is None else (after.created_at, after.id)
+    found = await _page(store, _LIST_ANALYSES, _analysis_bindings(where), first, cursor)
+    return [records.analysis_from(body) for body in found]
 
 
 async def count_analyses(store: Gremlin, where: AnalysisFilter) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from thoth_graphql.domain import (
     Advisory,
@@ -20,6 +21,15 @@ from thoth_graphql.domain import (
     StackOutcome,
     VersionKey,
 )
+
+T = TypeVar("T")
+
+
+def in_order(
+    found: Mapping[str, str], keys: Sequence[str], parse: Callable[[str], T]
+) -> list[T | None]:
+    """The texts `found` by key, parsed, one for each of `keys` (None where none was found)."""
+    return [parse(found[k]) if k in found else None for k in keys]
 
 
 def _dumps(value: object) -> str:

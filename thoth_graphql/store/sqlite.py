@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -46,20 +46,9 @@ from thoth_graphql.store.port import (
     StoredRelease,
     WriteReport,
 )
+from thoth_graphql.store.sqlite_records import CHUNK, chunks, marks
 
 T = TypeVar("T")
-
-# SQLite's default limit of host parameters per statement is 32766; stay well below.
-_CHUNK = 900
-
-
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _extras_text(extras: tuple[str, ...]) -> str:
@@ -132,9 +121,9 @@ class SqliteGraphStore:
 
         def read(db: sqlite3.Connection) -> set[str]:
             known: set[str] = set()
-            for part in _chunks(ids):
+            for part in chunks(ids):
                 rows = db.execute(
-                    f"SELECT document_id FROM document WHERE document_id IN ({_marks(len(part))})",
+                    f"SELECT document_id FROM document WHERE document_id IN ({marks(len(part))})",
                     part,
                 )
                 known.update(r[0] for r in rows)
@@ -147,9 +136,9 @@ class SqliteGraphStore:
 
         def read(db: sqlite3.Connection) -> set[str]:
             found: set[str] = set()
-            for part in _chunks(wanted):
+            for part in chunks(wanted):
                 rows = db.execute(
-                    f"SELECT name FROM package WHERE name IN ({_marks(len(part))})",
+                    f"SELECT name FROM package WHERE name IN ({marks(len(part))})",
                     part,
                 )
                 found.update(r[0] for r in rows)
@@ -168,7 +157,7 @@ class SqliteGraphStore:
 
         def read(db: sqlite3.Connection) -> dict[VersionKey, list[Dependency]]:
             found: dict[VersionKey, list[Dependency]] = {}
-            for part in _chunks(wanted, _CHUNK // 3):
+            for part in chunks(wanted, CHUNK // 3):
                 where = " OR ".join(["(p.name=? AND v.version=? AND v.index_url=?)"] * len(part))
                 params = [x for k in part for x in (k.name, k.version, k.index_url)]
                 rows = db.execute(
@@ -193,14 +182,14 @@ class SqliteGraphStore:
 
         def read(db: sqlite3.Connection) -> dict[str, list[Dependent]]:
             found: dict[str, list[Dependent]] = {}
-            for part in _chunks(wanted):
+            for part in chunks(wanted):
                 rows = db.execute(
                     "SELECT t.name, p.name, v.version, v.index_url, "
                     "d.specifier, d.extras, d.marker FROM package t "
                     "JOIN depends_on d ON d.package_id = t.id "
                     "JOIN package_version v ON v.id = d.version_id "
                     "JOIN package p ON p.id = v.package_id "
-                    f"WHERE t.name IN ({_marks(len(part))}) "
+                    f"WHERE t.name IN ({marks(len(part))}) "
                     "ORDER BY p.name, v.id",
                     part,
                 )
@@ -374,9 +363,9 @@ def _generation(db: sqlite3.Connection) -> int:
 
 def _ids_of_packages(db: sqlite3.Connection, names: Sequence[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for part in _chunks(list(names)):
+    for part in chunks(list(names)):
         rows = db.execute(
-            f"SELECT name, id FROM package WHERE name IN ({_marks(len(part))})",
+            f"SELECT name, id FROM package WHERE name IN ({marks(len(part))})",
             part,
         )
         ids.update(rows)
@@ -386,16 +375,9 @@ def _ids_of_packages(db: sqlite3.Connection, names: Sequence[str]) -> dict[str, 
 def _write(
     db: sqlite3.Connection, releases: Sequence[Release], documents: Sequence[DocumentRef]
 ) -> WriteReport:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        report = _write_in_transaction(db, releases, documents)
-        if report.changed:
-            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return report
+    return rec.transaction(
+        db, lambda: _write_in_transaction(db, releases, documents), lambda r: r.changed
+    )
 
 
 def _write_in_transaction(
@@ -430,10 +412,10 @@ def _write_in_transaction(
     versions_created = db.total_changes - before
 
     version_ids: dict[tuple[int, str, str], int] = {}
-    for part in _chunks(list(dict.fromkeys(package_ids[r.version.name] for r in releases))):
+    for part in chunks(list(dict.fromkeys(package_ids[r.version.name] for r in releases))):
         rows = db.execute(
             "SELECT package_id, version, index_url, id FROM package_version "
-            f"WHERE package_id IN ({_marks(len(part))})",
+            f"WHERE package_id IN ({marks(len(part))})",
             part,
         )
         version_ids.update(((p, v, i), vid) for p, v, i, vid in rows)
@@ -480,11 +462,11 @@ def _versions_by_name(
     db: sqlite3.Connection, names: Sequence[str]
 ) -> dict[str, list[PackageVersion]]:
     found: dict[str, list[PackageVersion]] = {}
-    for part in _chunks(list(names)):
+    for part in chunks(list(names)):
         rows = db.execute(
             "SELECT p.name, v.version, v.index_url, v.requires_python, v.yanked, "
             "v.upload_time, v.sha256 FROM package_version v JOIN package p ON p.id = v.package_id "
-            f"WHERE p.name IN ({_marks(len(part))})",
+            f"WHERE p.name IN ({marks(len(part))})",
             part,
         )
         for name, version, index_url, requires_python, yanked, upload_time, sha256 in rows:
@@ -508,12 +490,12 @@ def _releases_by_name(
     """Every version of these packages with its edges: one level of a closure."""
     versions = _versions_by_name(db, names)
     edges: dict[tuple[str, str, str], list[Dependency]] = {}
-    for part in _chunks(list(names)):
+    for part in chunks(list(names)):
         rows = db.execute(
             "SELECT p.name, v.version, v.index_url, t.name, d.specifier, d.extras, d.marker "
             "FROM package p JOIN package_version v ON v.package_id = p.id "
             "JOIN depends_on d ON d.version_id = v.id JOIN package t ON t.id = d.package_id "
-            f"WHERE p.name IN ({_marks(len(part))})",
+            f"WHERE p.name IN ({marks(len(part))})",
             part,
         )
         for name, version, index_url, target, spec, extras, marker in rows:

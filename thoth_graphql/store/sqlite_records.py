@@ -28,6 +28,7 @@ from thoth_graphql.store.port import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # SQLite's default limit of host parameters per statement is 32766; stay well below.
 CHUNK = 900
@@ -41,18 +42,24 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def in_transaction(db: sqlite3.Connection, work: Callable[[], list[bool]]) -> list[bool]:
-    """Run `work` in one write transaction; bump the generation if anything changed."""
+def transaction(db: sqlite3.Connection, work: Callable[[], R], changed: Callable[[R], bool]) -> R:
+    """Run `work` in one write transaction; bump the generation if `changed` finds that its
+    result changed the graph."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        changed = work()
-        if any(changed):
+        result = work()
+        if changed(result):
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return changed
+    return result
+
+
+def in_transaction(db: sqlite3.Connection, work: Callable[[], list[bool]]) -> list[bool]:
+    """`transaction` for work that answers, item by item, whether it changed the graph."""
+    return transaction(db, work, any)
 
 
 def _inserted(db: sqlite3.Connection, sql: str, params: Sequence[object]) -> bool:
@@ -90,7 +97,7 @@ def register_environments(
 
 def environments(db: sqlite3.Connection, keys: Sequence[str]) -> list[RuntimeEnvironment | None]:
     found = _by_key(db, "runtime_environment", "key", keys)
-    return [records.environment_from(found[k]) if k in found else None for k in keys]
+    return records.in_order(found, keys, records.environment_from)
 
 
 def list_environments(
@@ -144,7 +151,7 @@ def stack_observations(
     db: sqlite3.Connection, keys: Sequence[str]
 ) -> list[StackObservation | None]:
     found = _by_key(db, "stack_observation", "key", keys)
-    return [records.stack_observation_from(found[k]) if k in found else None for k in keys]
+    return records.in_order(found, keys, records.stack_observation_from)
 
 
 def _observation_where(where: ObservationFilter) -> tuple[str, list[object]]:
@@ -328,7 +335,7 @@ def create_analyses(db: sqlite3.Connection, analyses: Sequence[Analysis]) -> lis
 
 def analyses(db: sqlite3.Connection, ids: Sequence[str]) -> list[Analysis | None]:
     found = _by_key(db, "analysis", "id", ids)
-    return [records.analysis_from(found[i]) if i in found else None for i in ids]
+    return records.in_order(found, ids, records.analysis_from)
 
 
 def update_analysis(
