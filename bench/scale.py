@@ -1,37 +1,43 @@
 """Advise at scale: synthetic ecosystems shaped like PyPI at 1x, 10x and 100x cheroot.
 
     .venv/bin/python -m bench.scale [--sizes 1,10,100] [--requests 20] [--repeat 5]
-        [--seed 2020] [--time-limit-ms 10000] [--memory 2] [--budget 900] [--profile]
+        [--seed 2020] [--time-limit-ms 10000] [--memory 1] [--budget 900] [--jump 0.4]
+        [--profile]
 
 The cheroot snapshot (thoth_graphql/demo) has 775 projects (629 released, 146 only named
 by dependencies), 13,272 versions and 98,071 dependency edges. For each size factor f a
 seeded generator builds an ecosystem of 775 * f projects with the same shape, measured
-from that snapshot and printed side by side with it:
+from that snapshot and printed next to it:
 
-- power-law in-degree: project ranks carry Zipf weights and a dependency picks its
-  target by weight among the projects more popular than its declarer (a jump to any
-  project, which makes cycles, with a small probability), so a few hubs are depended on
-  by a quarter of all projects;
-- heavy-tailed versions per project (lognormal, median 9, up to 1,000), with
-  pre-releases, a few yanked releases and requires-python floors that rise over time;
-- per-release edges that evolve with the project (added, dropped, bounds moving up),
-  with cheroot's specifier shapes (none, >=, <next-major,>=, ==, ~=, !=, ...) computed
-  against the versions the target had when the release was made: pins and upper bounds
-  age, so requests meet conflicts and backtracking;
+- power-law in-degree: projects carry Zipf weights by popularity rank and a dependency
+  picks its target by weight among the projects more popular than its declarer, so a few
+  hubs are depended on by a fifth to a quarter of all projects; a dependency through an
+  extra may instead point at any project (test and docs tools depend on each other:
+  cycles), the others rarely do, so hubs stay low-level;
+- heavy-tailed versions per project (lognormal, median 9, up to 1,000) and dependencies
+  per project (a few projects declare 20-30 edges a release, like moto or hypothesis),
+  with pre-releases, a few yanked releases and requires-python floors rising over time;
+- per-release edges that evolve with the project (added, dropped, bounds moving up) in
+  cheroot's specifier shapes (none, >=, <next-major,>=, ==, ~=, !=, ...), computed from
+  the versions the target had when the release was made: pins and upper bounds age, so
+  requests meet conflicts and backtracking;
 - extras (`extra == "test"`, ...) and environment markers on about half the edges, and
-  dependencies on packages that were never released (the snapshot's unknown packages).
+  dependencies on packages never released (the snapshot's unknown packages).
 
-The ecosystem is written into a fresh SQLite store in a temporary directory with bulk
+Each ecosystem goes into a fresh SQLite store in a temporary directory through bulk
 `write_releases` groups. Then a fixed set of seeded requests (3 to 6 requirements among
-popular and random projects) is asked through the same steps as `AdviseService`: the
-closure (packages, versions, edges), cold advise (load_closure + snapshot build + search,
-on a fresh snapshot) and warm advise (the cached snapshot, median of repeats), for LATEST
-and for STABLE (with failed stack observations on the newest roots), whether `optimal`
-was proven, and memory: tracemalloc of the closure and snapshot of the largest requests,
-and the process's peak RSS. Sizes run smallest first, so the peak RSS printed after a size
-is that size's. A size whose projected time would exceed --budget seconds is skipped, and
-the projection printed. `--profile` prints cProfile's top functions for the cold LATEST
-and STABLE of the largest closure of the largest size.
+popular and random projects) takes AdviseService's steps: load_closure (once per request:
+it does not depend on the recommendation type), then for LATEST and for STABLE (with
+failed stack observations on the newest roots) a fresh Snapshot.from_closure and a first
+search (cold = load + build + search) and repeated searches on that snapshot (warm, as
+AdviseService caches it), whether `optimal` was proven, and memory: tracemalloc of the
+largest closure and its snapshot, and the process's peak RSS (sizes run smallest first,
+so the peak after a size is that size's).
+
+Sizes must fit in --budget seconds, projected from the size before; a size that does not
+fit is replaced by the largest factor that does, and the projection is printed. --profile
+adds, for the largest closure of the last size, the collector's share of load_closure and
+cProfile of the snapshot build and first search of each type.
 """
 
 from __future__ import annotations
@@ -46,7 +52,9 @@ import math
 import pstats
 import random
 import resource
+import signal
 import statistics
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -58,6 +66,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
+from thoth_graphql.advise import SNAPSHOTS_KEPT
 from thoth_graphql.demo import demo_files
 from thoth_graphql.domain import (
     Dependency,
@@ -75,6 +84,7 @@ from thoth_graphql.domain import (
 from thoth_graphql.ingest.ingest import parse_all
 from thoth_graphql.ingest.sources import read_documents
 from thoth_graphql.scorer import (
+    DEFAULT_TIME_LIMIT_MS,
     AdviseRequest,
     AdviseResult,
     Observations,
@@ -100,14 +110,15 @@ ZIPF = 1.0
 """Exponent of the popularity weights, (rank + ZIPF_OFFSET) ** -ZIPF."""
 ZIPF_OFFSET = 4
 """Flattens the head: cheroot's top hubs hold similar shares (six, pytz, pytest, ...)."""
-JUMP = 0.2
-"""Chance that a dependency may point at any project, not only at more popular ones
-(extras: twice that). It decides how far closures reach: at 0.2 one request's closure
-holds about 70% of the 1x ecosystem, as any closure of the cheroot snapshot holds all
-of it (the snapshot is itself one closure). `--jump` varies it."""
+JUMP = 0.4
+"""Chance that a dependency through an extra may point at any project, not only at a more
+popular one (test and docs tools depend on each other: cycles); an eighth of that for
+the other dependencies, so hubs stay low-level. It decides how far closures reach, which
+decides cold advise time and memory: `--jump` varies it."""
 RUNTIME = 0.3
 EXTRA = 0.7
-"""Mean dependencies of a project (per extra) grow by these times log(1 + versions)."""
+"""With b = log(1 + versions) times a lognormal breadth, a project has on average
+0.1 + RUNTIME * b * log(1 + versions) plain dependencies and 1.5 + EXTRA * b per extra."""
 UNRELEASED = 0.19
 """Projects only ever named by dependencies: 146 of cheroot's 775."""
 SHAPES: tuple[tuple[str, float], ...] = (
@@ -230,11 +241,12 @@ class Ecosystem:
         for project in self.projects:
             if project.released:
                 self._release_line(project, random.Random(seed * 1_000_003 + project.rank))
+        self.by_name = {p.name: p for p in self.projects}
 
     def _release_line(self, project: Project, rng: random.Random) -> None:
         hub = project.rank < 0.02 * len(self.projects)
-        count = math.exp(math.log(9.0) + (1.7 if hub else 1.2) * rng.gauss(0.0, 1.0)) * (4.0 if hub else 1.0)
-        count = max(1, min(1000, round(count)))
+        spread, boost = (1.7, 4.0) if hub else (1.2, 1.0)
+        count = max(1, min(1000, round(boost * math.exp(math.log(9.0) + spread * rng.gauss(0, 1)))))
         major, minor, patch = rng.choice((0, 0, 0, 1, 1, 2, 3)), rng.randrange(5), 0
         line: list[tuple[str, int, bool]] = [(f"{major}.{minor}.{patch}", major, True)]
         while len(line) < count:
@@ -306,7 +318,7 @@ class Ecosystem:
         # a hub that did would make half the ecosystem uninstallable.
         redraw = 1.0 if project.rank < len(self.projects) // 2 else 0.9
         for _ in range(_poisson(rng, 0.1 + RUNTIME * scale * math.log1p(count))):
-            target = self._target(rng, project.rank, self.jump, redraw)
+            target = self._target(rng, project.rank, self.jump / 8, redraw)
             if target not in seen:
                 seen.add(target)
                 add(target, None)
@@ -314,11 +326,11 @@ class Ecosystem:
             marker = _pick(rng, MARKERS)
             # Python 2 backports and the like: often never solved, so unknown.
             unknown_ok = 0.3 if marker in FALSE_HERE else redraw
-            add(self._target(rng, project.rank, self.jump, unknown_ok), marker)
+            add(self._target(rng, project.rank, self.jump / 8, unknown_ok), marker)
         all_targets: list[int] = []
         for extra in project.extras:
             targets = {
-                self._target(rng, project.rank, 2 * self.jump, 0.5)
+                self._target(rng, project.rank, self.jump, 0.5)
                 for _ in range(1 + _poisson(rng, 0.5 + EXTRA * scale))
             }
             for target in sorted(targets):
@@ -425,7 +437,8 @@ class Ecosystem:
         out: list[tuple[str, ...]] = []
         for _ in range(count):
             chosen: dict[str, Project] = {}
-            while len(chosen) < rng.randint(3, 6):
+            size = rng.randint(3, 6)
+            while len(chosen) < size:
                 project = rng.choice(popular if rng.random() < 0.5 else released)
                 chosen[project.name] = project
             out.append(tuple(self._requirement(rng, p) for p in chosen.values()))
@@ -445,11 +458,10 @@ class Ecosystem:
 
     def observations(self, requirements: tuple[str, ...]) -> Observations:
         """Failed stacks on the newest releases of the roots, for STABLE to steer around."""
-        by_name = {p.name: p for p in self.projects[: len(self.projects)]}
         hub = self.projects[0]
         keys: list[VersionKey] = []
         for text in requirements:
-            project = by_name[canonical_name(Requirement(text).name)]
+            project = self.by_name[canonical_name(Requirement(text).name)]
             newest = project.final_at_or_before(len(project.versions) - 1)
             keys.append(VersionKey(project.name, project.versions[newest]))
         hub_key = VersionKey(hub.name, hub.versions[hub.final_at_or_before(len(hub.versions) - 1)])
@@ -511,13 +523,13 @@ class Shape:
             f"{len(self.per_release):>9,} versions, {self.edges:>10,} edges | versions/project "
             f"p50 {_q(versions, 0.5)} p90 {_q(versions, 0.9)} max {versions[-1]} | "
             f"edges/release p50 {_q(deps, 0.5)} p90 {_q(deps, 0.9)} | "
-            f"extra {self.extra_edges / self.edges:.0%} marker {self.marker_edges / self.edges:.0%} "
+            f"extra {self.extra_edges / self.edges:.0%} "
+            f"marker {self.marker_edges / self.edges:.0%} "
             f"pre {self.pre / len(self.per_release):.0%} | distinct targets/project "
             f"{self._targets(False) / released:.1f} + {self._targets(True) / released:.1f} "
             f"through extras | top hubs depended on by "
             f"{', '.join(f'{h / released:.0%}' for h in hubs[:3])} of projects"
         )
-
 
     def _targets(self, extra: bool) -> int:
         return sum(len(t) for (_, e), t in self.targets.items() if e is extra)
@@ -549,23 +561,22 @@ def _ms(seconds: float) -> str:
     return f"{ms:.2f}" if ms < 10 else f"{ms:.0f}"
 
 
+def _size_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.iterdir()) / (1024 * 1024)
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass(slots=True)
 class Timing:
-    """One recommendation type on one request: cold steps, warm, and the answer."""
+    """One recommendation type on one request: a fresh snapshot, the first search, warm."""
 
-    load: float
     build: float
     search: float
     warm: float
     result: AdviseResult
-
-    @property
-    def cold(self) -> float:
-        return self.load + self.build + self.search
 
     def outcome(self) -> str:
         r = self.result
@@ -582,56 +593,73 @@ class Timing:
 
 @dataclass(slots=True)
 class Measured:
-    """One request at one size."""
+    """One request at one size: its closure, and both recommendation types."""
 
-    requirements: tuple[str, ...]
     packages: int
     versions: int
     edges: int
     depth: int
+    load: float
     latest: Timing
     stable: Timing
+
+    def cold(self, timing: Timing) -> float:
+        """load_closure + Snapshot.from_closure + the first search."""
+        return self.load + timing.build + timing.search
 
 
 @dataclass(slots=True)
 class SizeRow:
-    """The figures of one size, for the final table."""
+    """The figures of one size, for the final table and the next size's projection."""
 
     factor: float
     versions: int
     edges: int
     ingest: float
-    measured: list[Measured]
-    closure_mb: float = 0.0
+    measured: list[Measured] = field(default_factory=list)
     snapshot_mb: float = 0.0
     peak_mb: float = 0.0
-    memory_of: int = 0
     rss_mb: float = 0.0
-    store_mb: float = 0.0
+
+    @property
+    def loading(self) -> float:
+        """Seconds spent loading closures and building snapshots."""
+        return sum(m.load + m.latest.build + m.stable.build for m in self.measured)
+
+    def searching(self, repeat: int) -> float:
+        """Seconds spent searching, cold and warm."""
+        return sum(
+            t.search + (repeat if t.result.optimal else 1) * t.warm
+            for m in self.measured
+            for t in (m.latest, m.stable)
+        )
 
 
-async def cold(store: SqliteGraphStore, roots: list[str]) -> tuple[Closure, Snapshot, float, float]:
+def roots_of(request: AdviseRequest) -> list[str]:
+    """The root packages of a request, as AdviseService keys its snapshots."""
+    return sorted({canonical_name(Requirement(r).name) for r in request.requirements})
+
+
+async def load(store: SqliteGraphStore, request: AdviseRequest) -> tuple[Closure, float]:
     start = time.perf_counter()
-    closure = await store.load_closure(roots)
-    loaded = time.perf_counter()
+    closure = await store.load_closure(roots_of(request))
+    return closure, time.perf_counter() - start
+
+
+def timed(closure: Closure, request: AdviseRequest, repeat: int) -> Timing:
+    """Build a fresh snapshot, search once (cold), then again on it (warm)."""
+    began = time.perf_counter()
     snapshot = Snapshot.from_closure(closure)
-    return closure, snapshot, loaded - start, time.perf_counter() - loaded
-
-
-async def timed(
-    store: SqliteGraphStore, request: AdviseRequest, repeat: int
-) -> tuple[Timing, Closure]:
-    roots = sorted({canonical_name(Requirement(r).name) for r in request.requirements})
-    closure, snapshot, load, build = await cold(store, roots)
-    start = time.perf_counter()
+    built = time.perf_counter()
     result = advise(snapshot, request)
-    search = time.perf_counter() - start
+    search = time.perf_counter() - built
     warm: list[float] = []
-    for _ in range(repeat):
+    # A search that ran out of time would do so again: one repeat keeps the run bounded.
+    for _ in range(repeat if result.optimal else 1):
         start = time.perf_counter()
         advise(snapshot, request)
         warm.append(time.perf_counter() - start)
-    return Timing(load, build, search, statistics.median(warm), result), closure
+    return Timing(built - began, search, statistics.median(warm), result)
 
 
 def requests_of(
@@ -639,10 +667,10 @@ def requests_of(
 ) -> list[tuple[AdviseRequest, AdviseRequest]]:
     out = []
     for requirements in ecosystem.requests(count):
-        common = {"requirements": requirements, "environment": ENVIRONMENT}
-        latest = AdviseRequest(**common, time_limit_ms=limit_ms)  # type: ignore[arg-type]
+        latest = AdviseRequest(requirements, environment=ENVIRONMENT, time_limit_ms=limit_ms)
         stable = AdviseRequest(
-            **common,  # type: ignore[arg-type]
+            requirements,
+            environment=ENVIRONMENT,
             recommendation_type=RecommendationType.STABLE,
             observations=ecosystem.observations(requirements),
             time_limit_ms=limit_ms,
@@ -652,6 +680,7 @@ def requests_of(
 
 
 async def ingest(store: SqliteGraphStore, ecosystem: Ecosystem, shape: Shape | None) -> float:
+    """Write the ecosystem in bulk groups; the seconds spent in write_releases."""
     writing = 0.0
     for group in ecosystem.groups():
         if shape is not None:
@@ -662,16 +691,17 @@ async def ingest(store: SqliteGraphStore, ecosystem: Ecosystem, shape: Shape | N
     return writing
 
 
-async def measure_memory(store: SqliteGraphStore, request: AdviseRequest) -> tuple[float, ...]:
-    """MB held by the closure, by closure + snapshot + view after a search, and the peak."""
-    roots = sorted({canonical_name(Requirement(r).name) for r in request.requirements})
+async def measure_memory(
+    store: SqliteGraphStore, request: AdviseRequest
+) -> tuple[float, float, float]:
+    """MB held by the closure, by the snapshot and its view after a search, and the peak."""
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    closure = await store.load_closure(roots)
+    closure = await store.load_closure(roots_of(request))
     after_load = tracemalloc.get_traced_memory()[0]
     snapshot = Snapshot.from_closure(closure)
-    del closure
+    del closure  # the snapshot keeps the releases; AdviseService keeps only the snapshot
     advise(snapshot, request)
     after_search, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -680,80 +710,119 @@ async def measure_memory(store: SqliteGraphStore, request: AdviseRequest) -> tup
     return (after_load - base) / mb, (after_search - base) / mb, (peak - base) / mb
 
 
-async def run_size(
-    factor: float, seed: int, count: int, repeat: int, limit_ms: int, memory: int, shape: bool
-) -> tuple[SizeRow, Ecosystem, list[tuple[AdviseRequest, AdviseRequest]], Path, Path]:
+async def profile(store: SqliteGraphStore, requests: tuple[AdviseRequest, ...]) -> None:
+    """Where cold time goes for one closure: the collector's share of load_closure, and
+    cProfile of the snapshot build and first search per recommendation type."""
+    gc.collect()
+    closure, with_gc = await load(store, requests[0])
+    del closure
+    gc.collect()
+    gc.disable()
+    try:
+        closure, without_gc = await load(store, requests[0])
+    finally:
+        gc.enable()
+    print(
+        f"\n  load_closure {with_gc:.2f} s; with the cyclic collector off {without_gc:.2f} s "
+        f"({len(closure.releases):,} packages, {closure.edge_count:,} edges)"
+    )
+    for request in requests:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        advise(Snapshot.from_closure(closure), request)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
+        body = out.getvalue().strip().splitlines()
+        print(f"\n  cProfile, Snapshot.from_closure + cold {request.recommendation_type.value}:")
+        print("\n".join(f"  {line}" for line in body if line.strip()))
+
+
+async def run_size(factor: float, args: argparse.Namespace, last: bool) -> SizeRow:
     started = time.perf_counter()
-    ecosystem = Ecosystem(factor, seed)
-    tally = Shape() if shape else None
-    folder = Path(tempfile.mkdtemp(prefix="thoth-scale-"))
-    store = SqliteGraphStore(folder / "graph.sqlite3")
-    await store.open()
-    writing = await ingest(store, ecosystem, tally)
-    total = time.perf_counter() - started
-    counts = await store.counts()
-    store_mb = sum(f.stat().st_size for f in folder.iterdir()) / (1024 * 1024)
+    ecosystem = Ecosystem(factor, args.seed, args.jump)
+    tally = Shape() if factor <= 10 else None  # the tally itself costs memory at 100x
+    with tempfile.TemporaryDirectory(prefix="thoth-scale-") as name:
+        folder = Path(name)
+        store = SqliteGraphStore(folder / "graph.sqlite3")
+        await store.open()
+        try:
+            writing = await ingest(store, ecosystem, tally)
+            total = time.perf_counter() - started
+            counts = await store.counts()
+            print(
+                f"\n== {factor:g}x: {counts.packages:,} projects, {counts.versions:,} versions, "
+                f"{counts.dependencies:,} edges"
+            )
+            if tally is not None:
+                print(tally.line(f"{factor:g}x"))
+            print(
+                f"  ingest {total:.1f} s (generate {total - writing:.1f} s, write_releases "
+                f"{writing:.1f} s = {counts.dependencies / writing:,.0f} edges/s), store "
+                f"{_size_mb(folder):,.0f} MB, peak RSS {_rss_mb():,.0f} MB"
+            )
+            row = SizeRow(factor, counts.versions, counts.dependencies, total)
+            await measure_requests(store, ecosystem, row, args)
+            if args.profile and last:
+                i = max(range(len(row.measured)), key=lambda k: row.measured[k].edges)
+                await profile(store, requests_of(ecosystem, args.requests, args.time_limit_ms)[i])
+        finally:
+            await store.close()
+    elapsed = time.perf_counter() - started
+    print(f"  peak RSS {row.rss_mb:,.0f} MB; {factor:g}x done in {elapsed:.0f} s")
+    return row
+
+
+async def measure_requests(
+    store: SqliteGraphStore, ecosystem: Ecosystem, row: SizeRow, args: argparse.Namespace
+) -> None:
+    requests = requests_of(ecosystem, args.requests, args.time_limit_ms)
     print(
-        f"\n== {factor:g}x: {counts.packages:,} projects, {counts.versions:,} versions, "
-        f"{counts.dependencies:,} edges"
-    )
-    if tally is not None:
-        print(tally.line(f"{factor:g}x"))
-    print(
-        f"  ingest {total:.1f} s (generate {total - writing:.1f} s, write_releases {writing:.1f} s"
-        f" = {counts.dependencies / writing:,.0f} edges/s), store {store_mb:,.0f} MB, "
-        f"peak RSS {_rss_mb():,.0f} MB"
-    )
-    row = SizeRow(factor, counts.versions, counts.dependencies, total, [], store_mb=store_mb)
-    requests = requests_of(ecosystem, count, limit_ms)
-    print(
-        "  #  closure pkgs/versions/edges depth | LATEST cold (load+build+search) warm, answer"
-        " | STABLE cold warm, answer   [ms]"
+        "   # closure pkgs/versions/edges depth  load | LATEST build+search warm, answer "
+        "| STABLE build+search warm, answer   [ms]"
     )
     for i, (latest, stable) in enumerate(requests):
-        first, closure = await timed(store, latest, repeat)
-        second, _ = await timed(store, stable, repeat)
+        # Loaded once per request: load_closure does not depend on the recommendation type.
+        closure, loaded = await load(store, latest)
         m = Measured(
-            latest.requirements,
             len(closure.releases),
             closure.version_count,
             closure.edge_count,
             closure.depth,
-            first,
-            second,
+            loaded,
+            timed(closure, latest, args.repeat),
+            timed(closure, stable, args.repeat),
         )
         del closure
         row.measured.append(m)
+        a, b = m.latest, m.stable
         print(
-            f"  {i:>2} {m.packages:>6,}/{m.versions:>8,}/{m.edges:>9,} {m.depth:>3} | "
-            f"{_ms(first.cold)} ({_ms(first.load)}+{_ms(first.build)}+{_ms(first.search)}) "
-            f"{_ms(first.warm)}, {first.outcome()} | {_ms(second.cold)} {_ms(second.warm)}, "
-            f"{second.outcome()}"
+            f"  {i:>2} {m.packages:>6,}/{m.versions:>8,}/{m.edges:>9,} {m.depth:>3} "
+            f"{_ms(m.load):>6} | {_ms(a.build)}+{_ms(a.search)} {_ms(a.warm)}, {a.outcome()} "
+            f"| {_ms(b.build)}+{_ms(b.search)} {_ms(b.warm)}, {b.outcome()}"
         )
-    biggest = sorted(range(len(requests)), key=lambda i: -row.measured[i].edges)[:memory]
+    biggest = sorted(range(len(requests)), key=lambda i: -row.measured[i].edges)[: args.memory]
     for i in biggest:
         closure_mb, held_mb, peak_mb = await measure_memory(store, requests[i][0])
-        row.memory_of = row.memory_of or row.measured[i].edges
+        edges = row.measured[i].edges
         if held_mb > row.snapshot_mb:
-            row.closure_mb, row.snapshot_mb, row.peak_mb = closure_mb, held_mb, peak_mb
+            row.snapshot_mb, row.peak_mb = held_mb, peak_mb
         print(
-            f"  memory #{i} ({row.measured[i].edges:,} edges): closure {closure_mb:,.0f} MB, "
-            f"snapshot + view after a search {held_mb:,.0f} MB, peak {peak_mb:,.0f} MB "
-            "(tracemalloc)"
+            f"  memory #{i} ({edges:,} edges): closure {closure_mb:,.0f} MB, snapshot + view "
+            f"after a search {held_mb:,.0f} MB ({held_mb * 1024 * 1024 / edges:,.0f} B/edge), "
+            f"peak {peak_mb:,.0f} MB (tracemalloc); AdviseService keeps {SNAPSHOTS_KEPT} "
+            f"snapshots: {SNAPSHOTS_KEPT * held_mb / 1024:,.1f} GB at this size"
         )
     row.rss_mb = _rss_mb()
-    await store.close()
-    print(f"  peak RSS {row.rss_mb:,.0f} MB; size done in {time.perf_counter() - started:.0f} s")
-    return row, ecosystem, requests, folder, folder / "graph.sqlite3"
 
 
 def summary(rows: list[SizeRow]) -> None:
-    print("\nAdvise time and memory against size (ms; p50/p95 over the requests):")
+    print("\nAdvise time and memory against size (ms, p50/p95 over the requests):")
     print(
-        f"{'size':>5} {'versions':>10} {'edges':>11} {'ingest s':>8} | "
-        f"{'closure pkgs/versions/edges p50':>32} | {'LATEST cold':>13} {'warm':>11} | "
-        f"{'STABLE cold':>13} {'warm':>11} | {'proven':>7} | {'snapshot MB':>11} "
-        f"{'peak MB':>7} {'RSS MB':>7}"
+        f"{'size':>5} {'versions':>9} {'edges':>10} {'ingest':>6} | "
+        f"{'closure p50: pkgs/versions/edges':>33} {'load':>11} | {'LATEST cold':>11} "
+        f"{'warm':>11} | {'STABLE cold':>11} {'warm':>11} | {'proven L S':>10} | "
+        f"{'snapshot MB':>11} {'RSS MB':>6}"
     )
     for row in rows:
         ms = row.measured
@@ -766,41 +835,43 @@ def summary(rows: list[SizeRow]) -> None:
             f"{statistics.median(m.versions for m in ms):,.0f}/"
             f"{statistics.median(m.edges for m in ms):,.0f}"
         )
-        proven = sum(m.latest.result.optimal for m in ms) + sum(m.stable.result.optimal for m in ms)
+        proven = (
+            f"{sum(m.latest.result.optimal for m in ms)} {sum(m.stable.result.optimal for m in ms)}"
+            f"/{len(ms)}"
+        )
         print(
-            f"{row.factor:>4g}x {row.versions:>10,} {row.edges:>11,} {row.ingest:>8.1f} | "
-            f"{closure:>32} | {pp([m.latest.cold for m in ms]):>13} "
-            f"{pp([m.latest.warm for m in ms]):>11} | {pp([m.stable.cold for m in ms]):>13} "
-            f"{pp([m.stable.warm for m in ms]):>11} | {proven:>3}/{2 * len(ms):<3} | "
-            f"{row.snapshot_mb:>11,.0f} {row.peak_mb:>7,.0f} {row.rss_mb:>7,.0f}"
+            f"{row.factor:>4g}x {row.versions:>9,} {row.edges:>10,} {row.ingest:>5.0f}s | "
+            f"{closure:>33} {pp([m.load for m in ms]):>11} | "
+            f"{pp([m.cold(m.latest) for m in ms]):>11} {pp([m.latest.warm for m in ms]):>11} | "
+            f"{pp([m.cold(m.stable) for m in ms]):>11} {pp([m.stable.warm for m in ms]):>11} | "
+            f"{proven:>10} | {row.snapshot_mb:>11,.0f} {row.rss_mb:>6,.0f}"
         )
     print(
-        "cold = load_closure + Snapshot.from_closure + advise on a fresh snapshot; warm = "
-        "advise again on it (AdviseService's cache), median of repeats. Memory: tracemalloc "
-        "of closure + snapshot + view after one search for the largest closure; RSS is the "
-        "process peak."
+        "cold = load_closure + Snapshot.from_closure + first advise on that fresh snapshot; "
+        "warm = advise again on it (AdviseService's cache), median of repeats; a search out "
+        "of time is not proven and costs its time limit. snapshot MB: tracemalloc of the "
+        "largest closure's snapshot and view after a search. RSS: the process's peak so far."
     )
 
 
-def profile(store_path: Path, request: AdviseRequest) -> None:
-    async def run() -> None:
-        store = SqliteGraphStore(store_path)
-        await store.open()
-        roots = sorted({canonical_name(Requirement(r).name) for r in request.requirements})
-        profiler = cProfile.Profile()
-        profiler.enable()
-        closure = await store.load_closure(roots)
-        snapshot = Snapshot.from_closure(closure)
-        advise(snapshot, request)
-        profiler.disable()
-        await store.close()
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
-        stats.print_stats(18)
-        print(out.getvalue())
+def projected(done: SizeRow, factor: float, repeat: int) -> float:
+    """Seconds a size would take, projected from the last size measured.
 
-    print(f"\ncProfile, cold {request.recommendation_type.value} {list(request.requirements)}:")
-    asyncio.run(run())
+    Ingest grows with the ecosystem; loading and building grow with the closure, measured
+    to grow about as fast as the ecosystem, and loads a little faster than their closures
+    (r ** 1.2); searches are bounded by the time limit and by stack size: kept as measured.
+    """
+    r = factor / done.factor
+    return done.ingest * r + done.loading * math.pow(r, 1.2) + done.searching(repeat)
+
+
+def fitting(done: SizeRow, wanted: float, left: float, repeat: int) -> float | None:
+    """The largest factor up to `wanted` whose projected seconds fit in `left`."""
+    nice = (100, 75, 50, 40, 30, 20, 15)
+    for factor in (wanted, *(f for f in nice if done.factor < f < wanted)):
+        if projected(done, factor, repeat) <= left:
+            return factor
+    return None
 
 
 def main() -> None:
@@ -809,61 +880,44 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5, help="warm repeats per request")
     parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--time-limit-ms", type=int, default=10_000)
-    parser.add_argument("--memory", type=int, default=2, help="largest closures to trace")
+    parser.add_argument("--time-limit-ms", type=int, default=DEFAULT_TIME_LIMIT_MS)
+    parser.add_argument("--memory", type=int, default=1, help="largest closures to trace")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds for all sizes")
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--jump", type=float, default=JUMP, help="reach of dependencies")
+    parser.add_argument("--profile", action="store_true", help="profile the largest closure")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    # A terminated run still removes its temporary store (hundreds of MB at 100x).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = sorted(float(s) for s in args.sizes.split(","))
 
     started = time.perf_counter()
     print(f"{SNAPSHOT} (measured) and the generated ecosystems, same shape:")
     print(cheroot_shape().line("cheroot"))
     rows: list[SizeRow] = []
-    last: tuple[Ecosystem, list[tuple[AdviseRequest, AdviseRequest]], Path] | None = None
-    folders: list[Path] = []
-    for factor in sizes:
+    while sizes:
+        factor = sizes.pop(0)
         if rows:
-            spent = time.perf_counter() - started
-            done = rows[-1]
-            # Ingest and closures grow with the ecosystem; project from the last size.
-            ratio = factor / done.factor
-            per_size = done.ingest + sum(
-                m.latest.cold + m.stable.cold + args.repeat * (m.latest.warm + m.stable.warm)
-                for m in done.measured
-            )
-            projected = per_size * ratio
-            if spent + projected > args.budget:
+            left = args.budget - (time.perf_counter() - started)
+            found = fitting(rows[-1], factor, left, args.repeat)
+            if found != factor:
                 print(
-                    f"\n== {factor:g}x skipped: projected {projected:.0f} s from {done.factor:g}x "
-                    f"(x{ratio:g}) after {spent:.0f} s spent exceeds --budget {args.budget:.0f} s"
+                    f"\n== {factor:g}x does not fit: projected "
+                    f"{projected(rows[-1], factor, args.repeat):.0f} s from {rows[-1].factor:g}x"
+                    f" with {left:.0f} s of --budget {args.budget:.0f} s left; "
+                    + (
+                        f"measuring {found:g}x instead (projected "
+                        f"{projected(rows[-1], found, args.repeat):.0f} s)"
+                        if found is not None
+                        else "nothing larger fits"
+                    )
                 )
-                continue
-        row, ecosystem, requests, folder, path = asyncio.run(
-            run_size(
-                factor,
-                args.seed,
-                args.requests,
-                args.repeat,
-                args.time_limit_ms,
-                args.memory,
-                factor <= 10,
-            )
-        )
-        rows.append(row)
-        folders.append(folder)
-        last = (ecosystem, requests, path)
+                if found is None:
+                    break
+                factor, sizes = found, []
+        rows.append(asyncio.run(run_size(factor, args, last=not sizes)))
         gc.collect()
     summary(rows)
-    if args.profile and last is not None and rows:
-        _, requests, path = last
-        i = max(range(len(rows[-1].measured)), key=lambda k: rows[-1].measured[k].edges)
-        profile(path, requests[i][0])
-        profile(path, requests[i][1])
-    for folder in folders:
-        for f in folder.iterdir():
-            f.unlink()
-        folder.rmdir()
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

@@ -404,3 +404,40 @@ async def _graph_sync(
         return 3
     finally:
         await store.close()
+
+
+@main.command("schedule-solvers")
+@DATA_DIR
+@GRAPH
+@OBJECTS
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="The most solver analyses queued in one run.",
+)
+@click.option(
+    "--retry-after",
+    default=7.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Days before a package whose solving was asked for is asked for again.",
+)
+def schedule_solvers(
+    data_dir: Path, graph_url: str | None, objects_url: str | None, limit: int, retry_after: float
+) -> None:
+    """Queue solver analyses for packages the graph names but has no releases of."""
+    from datetime import timedelta
+
+    from thoth_graphql.analyses.schedule import run_scheduler
+
+    report = asyncio.run(
+        run_scheduler(
+            _store(graph_url, data_dir),
+            _objects_url(objects_url, data_dir),
+            limit=limit,
+            retry_after=timedelta(days=retry_after),
+        )
+    )
+    click.echo(report.summary())

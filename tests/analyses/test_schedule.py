@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from thoth_graphql.analyses.schedule import REQUESTER, schedule_solvers, unreleased_packages
+from thoth_graphql.analyses.schedule import schedule_solvers, unreleased_packages
 from thoth_graphql.domain import (
     Analysis,
     AnalysisKind,
@@ -142,7 +142,6 @@ async def test_a_run_is_not_held_back_by_the_api_rate_limit(
     )
     report = await schedule_solvers(graph, objects, limit=64, now=NOW)
     assert len(report.queued) == 64
-    assert REQUESTER == "schedule-solvers"
 
 
 async def test_the_limit_must_be_positive(graph: SqliteGraphStore, objects: ObjectStore) -> None:
