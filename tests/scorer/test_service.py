@@ -37,3 +37,30 @@ async def test_cheroot_through_the_store_and_the_cache(tmp_path: Path) -> None:
         assert unknown.stacks == () and unknown.unresolved[0].startswith("no-such-package:")
     finally:
         await store.close()
+
+
+async def test_cached_snapshots_are_bounded_by_the_releases_they_hold(tmp_path: Path) -> None:
+    from thoth_graphql.domain import PackageVersion, Release
+
+    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
+    await store.open()
+    try:
+        await store.write_releases(
+            [Release(PackageVersion(f"p{i}", f"{v}.0")) for i in range(3) for v in range(1, 5)]
+        )
+        service = AdviseService(store, releases_kept=8)  # two snapshots of 4 releases
+        for name in ("p0", "p1", "p2"):
+            await service.snapshot([name])
+        assert service.closures_loaded == 3
+        await service.snapshot(["p2"])  # newest: still cached
+        await service.snapshot(["p1"])  # within the budget: still cached
+        assert service.closures_loaded == 3
+        await service.snapshot(["p0"])  # dropped to make room for p2
+        assert service.closures_loaded == 4
+
+        tiny = AdviseService(store, releases_kept=1)  # smaller than any one snapshot
+        await tiny.snapshot(["p0"])
+        await tiny.snapshot(["p0"])
+        assert tiny.closures_loaded == 1  # the newest is kept even when it alone is larger
+    finally:
+        await store.close()

@@ -151,6 +151,11 @@ class Snapshot:
         self.missing = frozenset(missing)
         self._views: dict[str, EnvironmentView] = {}
 
+    @property
+    def release_count(self) -> int:
+        """How many releases the snapshot holds: what its memory grows with."""
+        return sum(len(p.versions) for p in self.by_id)
+
     @classmethod
     def from_closure(cls, closure: Closure) -> Snapshot:
         return cls(closure.releases, closure.missing)
