@@ -66,7 +66,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-from thoth_graphql.advise import SNAPSHOTS_KEPT
+from thoth_graphql.advise import RELEASES_KEPT, SNAPSHOTS_KEPT
 from thoth_graphql.demo import demo_files
 from thoth_graphql.domain import (
     Dependency,
@@ -504,13 +504,12 @@ class Shape:
             for d in release.dependencies:
                 self.named.add(d.name)
                 self.edges += 1
-                if d.marker is not None:
-                    if "extra" in d.marker:
-                        self.extra_edges += 1
-                    else:
-                        self.marker_edges += 1
-                self.in_projects.setdefault(d.name, set()).add(name)
                 extra = d.marker is not None and "extra" in d.marker
+                if extra:
+                    self.extra_edges += 1
+                elif d.marker is not None:
+                    self.marker_edges += 1
+                self.in_projects.setdefault(d.name, set()).add(name)
                 self.targets.setdefault((name, extra), set()).add(d.name)
 
     def line(self, label: str) -> str:
@@ -620,6 +619,8 @@ class SizeRow:
     snapshot_mb: float = 0.0
     peak_mb: float = 0.0
     rss_mb: float = 0.0
+    seconds: float = 0.0
+    """Wall time of the whole size."""
 
     @property
     def loading(self) -> float:
@@ -633,6 +634,10 @@ class SizeRow:
             for m in self.measured
             for t in (m.latest, m.stable)
         )
+
+    def overhead(self, repeat: int) -> float:
+        """Seconds spent on neither ingest, loading nor searching: tracing, profiling."""
+        return max(0.0, self.seconds - self.ingest - self.loading - self.searching(repeat))
 
 
 def roots_of(request: AdviseRequest) -> list[str]:
@@ -772,7 +777,7 @@ async def run_size(factor: float, args: argparse.Namespace) -> SizeRow:
                 await profile(store, requests_of(ecosystem, args.requests, args.time_limit_ms)[i])
         finally:
             await store.close()
-    elapsed = time.perf_counter() - started
+    elapsed = row.seconds = time.perf_counter() - started
     print(f"  peak RSS {row.rss_mb:,.0f} MB; {factor:g}x done in {elapsed:.0f} s")
     return row
 
@@ -808,14 +813,18 @@ async def measure_requests(
     biggest = sorted(range(len(requests)), key=lambda i: -row.measured[i].edges)[: args.memory]
     for i in biggest:
         closure_mb, held_mb, peak_mb = await measure_memory(store, requests[i][0])
-        edges = row.measured[i].edges
+        edges, versions = row.measured[i].edges, row.measured[i].versions
         if held_mb > row.snapshot_mb:
             row.snapshot_mb, row.peak_mb = held_mb, peak_mb
+        # AdviseService keeps at most SNAPSHOTS_KEPT snapshots and RELEASES_KEPT releases.
+        kept = min(SNAPSHOTS_KEPT, max(1, RELEASES_KEPT // versions))
         print(
-            f"  memory #{i} ({edges:,} edges): closure {closure_mb:,.0f} MB, snapshot + view "
-            f"after a search {held_mb:,.0f} MB ({held_mb * 1024 * 1024 / edges:,.0f} B/edge), "
-            f"peak {peak_mb:,.0f} MB (tracemalloc); AdviseService keeps {SNAPSHOTS_KEPT} "
-            f"snapshots: {SNAPSHOTS_KEPT * held_mb / 1024:,.1f} GB at this size"
+            f"  memory #{i} ({versions:,} releases, {edges:,} edges): closure "
+            f"{closure_mb:,.0f} MB, snapshot + view after a search {held_mb:,.0f} MB "
+            f"({held_mb * 1024 / versions:,.1f} KB a release, "
+            f"{held_mb * 1024 * 1024 / edges:,.0f} B an edge), peak {peak_mb:,.0f} MB "
+            f"(tracemalloc); AdviseService's cache keeps {kept} such: "
+            f"{kept * held_mb / 1024:,.1f} GB"
         )
     row.rss_mb = _rss_mb()
 
@@ -859,27 +868,28 @@ def summary(rows: list[SizeRow]) -> None:
     )
 
 
-def projected(done: SizeRow, factor: float, repeat: int) -> float:
+def projected(done: SizeRow, factor: float, args: argparse.Namespace) -> float:
     """Seconds a size would take, projected from the last size measured.
 
-    Ingest grows with the ecosystem; loading and building grow with the closure, measured
-    to grow about as fast as the ecosystem, and loads a little faster than their closures
-    (r ** 1.2); searches are bounded by the time limit, but stacks grow and more requests
-    reach that limit (measured: 1.5 times the search seconds from 10x to 50x, r ** 0.25).
+    Ingest grows with the ecosystem; loading, building, tracing and profiling grow with the
+    closure, measured to grow about as fast as the ecosystem, and loads a little faster
+    than their closures (r ** 1.2). Searches are bounded by their time limit, and as
+    closures grow more of them reach it (at 40x and 100x nearly all did): each is counted
+    at its limit.
     """
     r = factor / done.factor
-    return (
-        done.ingest * r
-        + done.loading * math.pow(r, 1.2)
-        + done.searching(repeat) * math.pow(r, 0.25)
-    )
+    requests: int = args.requests
+    limit_ms: int = args.time_limit_ms
+    searches = 2 * requests * limit_ms / 1000
+    scaled = (done.loading + done.overhead(args.repeat)) * math.pow(r, 1.2)
+    return done.ingest * r + scaled + searches
 
 
-def fitting(done: SizeRow, wanted: float, left: float, repeat: int) -> float | None:
+def fitting(done: SizeRow, wanted: float, left: float, args: argparse.Namespace) -> float | None:
     """The largest factor up to `wanted` whose projected seconds fit in `left`."""
     nice = (100, 75, 50, 40, 30, 20, 15)
     for factor in (wanted, *(f for f in nice if done.factor < f < wanted)):
-        if projected(done, factor, repeat) <= left:
+        if projected(done, factor, args) <= left:
             return factor
     return None
 
@@ -909,15 +919,15 @@ def main() -> None:
         factor = sizes.pop(0)
         if rows:
             left = args.budget - (time.perf_counter() - started)
-            found = fitting(rows[-1], factor, left, args.repeat)
+            found = fitting(rows[-1], factor, left, args)
             if found != factor:
                 print(
                     f"\n== {factor:g}x does not fit: projected "
-                    f"{projected(rows[-1], factor, args.repeat):.0f} s from {rows[-1].factor:g}x"
+                    f"{projected(rows[-1], factor, args):.0f} s from {rows[-1].factor:g}x"
                     f" with {left:.0f} s of --budget {args.budget:.0f} s left; "
                     + (
                         f"measuring {found:g}x instead (projected "
-                        f"{projected(rows[-1], found, args.repeat):.0f} s)"
+                        f"{projected(rows[-1], found, args):.0f} s)"
                         if found is not None
                         else "nothing larger fits"
                     )
