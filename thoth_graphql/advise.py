@@ -46,10 +46,10 @@ V = TypeVar("V")
 
 SNAPSHOTS_KEPT = 32
 """How many snapshots (distinct root sets) stay cached for the current generation."""
-RELEASES_KEPT = 500_000
-"""How many releases the cached snapshots may hold together: about 1 GB, at the 2.1 KB a
-release with its edges measured on the cheroot closure (28.5 MB for 13,272 releases,
-tracemalloc); the newest snapshot is kept even when it alone is larger."""
+RELEASES_KEPT = 330_000
+"""How many releases the cached snapshots may hold together: about 1 GB, at the 2.1 KB
+(cheroot, 7.4 edges a release) to 3.2 KB (bench.scale at 100x, 12.6 edges a release) that a
+release with its edges costs; the newest snapshot is kept even when it alone is larger."""
 ENVIRONMENTS_KEPT = 32
 """How many runtime environments' stack observations stay cached."""
 PAGE = 1000
