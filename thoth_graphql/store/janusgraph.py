@@ -50,6 +50,7 @@ from thoth_graphql.store.port import (
     ObservationFilter,
     StoredRelease,
     WriteReport,
+    walk_closure,
 )
 
 # Releases per write request, and a cap on the edges they carry: a request of about 2 MB and
@@ -445,27 +446,7 @@ class JanusGraphStore:
         return [Package(n) for n in names]
 
     async def load_closure(self, roots: Sequence[str]) -> Closure:
-        closure = Closure()
-        seen: set[str] = set()
-        frontier = list(dict.fromkeys(roots))
-        while frontier:
-            seen.update(frontier)
-            level = await self._releases_by_name(frontier)
-            closure.round_trips += 1
-            closure.depth += 1
-            following: dict[str, None] = {}
-            for name in frontier:
-                releases = level.get(name)
-                if not releases:
-                    closure.missing.add(name)
-                    continue
-                closure.releases[name] = releases
-                for release in releases:
-                    for dep in release.dependencies:
-                        if dep.name not in seen:
-                            following[dep.name] = None
-            frontier = list(following)
-        return closure
+        return await walk_closure(roots, self._releases_by_name)
 
     async def _releases_by_name(self, names: list[str]) -> dict[str, list[StoredRelease]]:
         found: dict[str, list[tuple[PackageVersion, list[Dependency]]]] = {}

@@ -7,7 +7,7 @@ so DataLoaders batch them; writes are bulk, idempotent and keep input order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -106,6 +106,35 @@ class Closure:
     @property
     def edge_count(self) -> int:
         return sum(len(s.dependencies) for r in self.releases.values() for s in r)
+
+
+LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
+
+
+async def walk_closure(roots: Sequence[str], load_level: LevelLoader) -> Closure:
+    """Breadth-first from the roots, one `load_level` call (one round trip) per level:
+    every adapter's `load_closure`, given how it reads all releases of many packages."""
+    closure = Closure()
+    seen: set[str] = set()
+    frontier = list(dict.fromkeys(roots))
+    while frontier:
+        seen.update(frontier)
+        level = await load_level(frontier)
+        closure.round_trips += 1
+        closure.depth += 1
+        following: dict[str, None] = {}
+        for name in frontier:
+            releases = level.get(name)
+            if not releases:
+                closure.missing.add(name)
+                continue
+            closure.releases[name] = releases
+            for release in releases:
+                for dep in release.dependencies:
+                    if dep.name not in seen:
+                        following[dep.name] = None
+        frontier = list(following)
+    return closure
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from thoth_graphql.store.port import (
     ObservationFilter,
     StoredRelease,
     WriteReport,
+    walk_closure,
 )
 from thoth_graphql.store.sqlite_records import CHUNK, chunks, marks
 
@@ -220,27 +221,10 @@ class SqliteGraphStore:
         return await self._run(read)
 
     async def load_closure(self, roots: Sequence[str]) -> Closure:
-        closure = Closure()
-        seen: set[str] = set()
-        frontier = list(dict.fromkeys(roots))
-        while frontier:
-            seen.update(frontier)
-            level = await self._run(partial(_releases_by_name, names=frontier))
-            closure.round_trips += 1
-            closure.depth += 1
-            following: dict[str, None] = {}
-            for name in frontier:
-                releases = level.get(name)
-                if not releases:
-                    closure.missing.add(name)
-                    continue
-                closure.releases[name] = releases
-                for release in releases:
-                    for dep in release.dependencies:
-                        if dep.name not in seen:
-                            following[dep.name] = None
-            frontier = list(following)
-        return closure
+        async def level(names: list[str]) -> dict[str, list[StoredRelease]]:
+            return await self._run(partial(_releases_by_name, names=names))
+
+        return await walk_closure(roots, level)
 
     async def counts(self) -> GraphCounts:
         def read(db: sqlite3.Connection) -> GraphCounts:
