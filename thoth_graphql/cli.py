@@ -588,3 +588,50 @@ def advise(
     with _client(server, graph_url, data_dir, token) as client:
         code = run_advise(client, options)
     sys.exit(code)
+
+
+@main.group()
+def bot() -> None:
+    """The update bot: keep projects' lock files at what advise recommends."""
+
+
+@bot.command("update")
+@click.argument("repository", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@environment_options
+@RECOMMENDATION
+@click.option("--dry-run", is_flag=True, help="Print the message and the diff; commit nothing.")
+@SERVER
+@TOKEN
+@DATA_DIR
+@GRAPH
+def bot_update(
+    repository: Path,
+    python_version: str | None,
+    platform: str | None,
+    os_name: str | None,
+    os_version: str | None,
+    recommendation_type: str,
+    dry_run: bool,
+    server: str | None,
+    token: str | None,
+    data_dir: Path,
+    graph_url: str | None,
+) -> None:
+    """Commit the recommended lock of the project in REPOSITORY (a clean git working tree)
+    on a branch thoth/update-<date>, with each changed package and why; nothing when
+    nothing changes.
+
+    Exit codes as `advise`: 0 done (or nothing to do); 1 no stack; 2 bad input, a dirty
+    tree among it; 3 the server could not be reached.
+    """
+    from thoth_graphql.bot.command import UpdateOptions, run_update
+
+    options = UpdateOptions(
+        repository=repository,
+        environment=_environment(python_version, platform, os_name, os_version),
+        recommendation_type=recommendation_type,
+        dry_run=dry_run,
+    )
+    with _client(server, graph_url, data_dir, token) as client:
+        code = run_update(client, options)
+    sys.exit(code)
