@@ -3,6 +3,7 @@ justifications, or why no stack exists."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +123,7 @@ class Advice:
     def _repr_html_(self) -> str:
         if self.best is not None:
             return self.best._repr_html_()
-        return f"<pre>{self.explanation()}</pre>"
+        return f"<pre>{html.escape(self.explanation())}</pre>"
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Advice:

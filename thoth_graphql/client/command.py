@@ -110,7 +110,11 @@ def run_advise(client: ThothClient, options: AdviseOptions) -> Exit:
         if advice.unresolved and not options.learn:
             click.echo("(--learn with a write token solves unknown packages first)", err=True)
         return Exit.NO_STACK
-    write_lock(best, target)
+    try:
+        write_lock(best, target)
+    except OSError as error:
+        click.echo(f"error: {target}: cannot be written: {error.strerror}", err=True)
+        return Exit.BAD_INPUT
     click.echo(best.table())
     proven = "proven best" if advice.optimal else "best found in the time limit"
     click.echo(

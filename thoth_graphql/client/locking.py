@@ -62,4 +62,5 @@ def write_lock(stack: Stack, path: Path) -> None:
     """The stack as the lock file `path`, its format told by the name (pylock.toml, or
     requirements-style for any other name)."""
     format = "pylock.toml" if path.name.endswith(".toml") else "requirements.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(stack.lockfile(format), encoding="utf-8")
