@@ -69,6 +69,8 @@ def run_advise(client: ThothClient, options: AdviseOptions) -> Exit:
 
     def queued(analyses: list[Analysis]) -> None:
         nonlocal bar
+        if bar is not None:
+            bar.close()  # the previous round's
         names = ", ".join(a.subject for a in analyses)
         click.echo(f"learning: solving {len(analyses)} unknown package(s): {names}", err=True)
         bar = tqdm(total=len(analyses), desc="solving", unit="pkg", disable=None)

@@ -33,17 +33,17 @@ def advise_project(
     """The advice for `project`. With `learn`, unknown packages are queued for solving,
     waited on (`on_queued`, `on_finished` follow them), and advise is asked again."""
 
-    def ask() -> Advice:
+    def ask(solve_unknown: bool) -> Advice:
         return client.advise(
             project.requirements,
             constraints=project.constraints,
             environment=environment,
             recommendation_type=recommendation_type,
             time_limit_ms=time_limit_ms,
-            solve_unknown=learn,
+            solve_unknown=solve_unknown,
         )
 
-    advice = ask()
+    advice = ask(learn)
     for _ in range(LEARNING_ROUNDS):
         if not (learn and advice.analyses):
             break
@@ -52,9 +52,8 @@ def advise_project(
         done = client.wait_for_analyses(
             advice.analyses, timeout=analysis_timeout, on_finished=on_finished
         )
-        advice = ask()
-        if all(a.status == "FAILED" for a in done):
-            break  # asking again would only queue the same failures again
+        # When every one failed, solving again would only queue the same failures.
+        advice = ask(not all(a.status == "FAILED" for a in done))
     return advice
 
 
