@@ -137,3 +137,11 @@ def test_without_a_server_the_embedded_graph_answers(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2].split()[:2] == ["dask", "2.10.1"]
     assert 'name = "toolz"' in (project / "pylock.toml").read_text()
+
+
+def test_without_a_server_or_a_graph_nothing_is_created(tmp_path: Path) -> None:
+    (tmp_path / "requirements.in").write_text("dask\n")
+    done = thoth("advise", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no graph in thoth-data" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["requirements.in"]

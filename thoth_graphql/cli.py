@@ -479,6 +479,14 @@ def _client(
     if server is not None:
         return ThothClient.connect(server, token=token)
     from thoth_graphql.api.in_process import InProcessTransport
+    from thoth_graphql.store.factory import GRAPH_FILE
+
+    if graph_url is None and not (data_dir / GRAPH_FILE).is_file():
+        # Opening would create an empty graph in the user's project, which knows nothing.
+        raise click.UsageError(
+            f"no graph in {data_dir}: give --server URL, --data-dir of a graph "
+            "(`thoth-graphql ingest` or `serve --demo` fills one), or --graph URL"
+        )
 
     return ThothClient(InProcessTransport(_store(graph_url, data_dir), token=token))
 
