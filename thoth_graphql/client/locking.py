@@ -12,7 +12,6 @@ from thoth_graphql.client.client import ThothClient
 from thoth_graphql.client.environment import RuntimeEnvironment
 from thoth_graphql.client.project import Project
 
-LOCK_FILES = ("pylock.toml", "requirements.txt")
 LEARNING_ROUNDS = 5
 """Solving a package may reveal unknown dependencies of it, so advise asks again; this
 bounds the rounds when packages keep failing to solve."""
