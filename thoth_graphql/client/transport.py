@@ -3,6 +3,7 @@ errors a GraphQL answer can carry."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -52,7 +53,7 @@ def graphql_url(url: str) -> str:
 def answer_data(status: int, body: bytes) -> Data:
     """The `data` of a GraphQL-over-HTTP response body, or the error it carries."""
     try:
-        answer = httpx.Response(status, content=body).json()
+        answer = json.loads(body)
     except ValueError as error:
         raise ServerUnavailable(f"the server answered {status} without GraphQL") from error
     if not isinstance(answer, dict):
