@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.explanation import explain
@@ -36,6 +38,18 @@ def advise(
         limit_ms = request.time_limit_ms
         budget = Budget.of_ms(DEFAULT_TIME_LIMIT_MS if limit_ms is None else limit_ms)
     view = snapshot.view(request.environment)
+    result = _answer(view, request, budget)
+    undecidable = view.markers.undecidable
+    if not undecidable:
+        return result
+    notes = tuple(
+        f"marker {marker!r} cannot be evaluated here ({why}); its dependencies were left out"
+        for marker, why in sorted(undecidable.items())
+    )
+    return replace(result, notes=result.notes + notes)
+
+
+def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> AdviseResult:
     demands = read_demands(view, request.requirements, request.constraints)
     if demands.unresolved:
         return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))

@@ -306,7 +306,9 @@ class Search:
             return conflict
         active = self.extras[p]
         if active:
-            for extra, since in active.items():
+            # A copy: an extra's dependencies may request more extras of p itself
+            # (`a[all]` -> `a[b]`), which _add_extras applies as it adds them.
+            for extra, since in list(active.items()):
                 edges = self.view.extra_edges(package, v, extra)
                 if edges:
                     conflict = self._apply_edges(p, edges, lvl, {since})
