@@ -463,3 +463,55 @@ async def test_a_long_search_never_blocks_other_requests(
     assert not searching.done()
     assert chosen(await searching) == {"app": "2.0", "lib": "3.0"}
     assert slow_scorer.is_set()
+
+
+# -- real-world sizes, time limits and load ----------------------------------------------
+
+
+async def test_two_thousand_requirements_are_accepted(ask: GraphQLClient) -> None:
+    answer = await advise(ask, ["app", *(f"lib>=1.{i % 10}" for i in range(1999))])
+    assert chosen(answer) == {"app": "2.0", "lib": "3.0"} and answer["optimal"]
+
+
+@pytest.mark.parametrize("optimal", [True, False])
+async def test_only_proven_answers_are_served_from_the_read_cache(
+    ask: GraphQLClient, monkeypatch: pytest.MonkeyPatch, optimal: bool
+) -> None:
+    calls: list[AdviseRequest] = []
+
+    def scorer(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
+        calls.append(request)
+        return AdviseResult(optimal=optimal)
+
+    monkeypatch.setattr(advise_module, "advise", scorer)
+    for _ in range(2):
+        answer = await advise(ask, ["app"])
+        assert answer["optimal"] is optimal and answer["stacks"] == []
+    # A time-limited non-answer is asked again; a proven one comes from the cache.
+    assert len(calls) == (1 if optimal else 2)
+
+
+async def test_a_saturated_server_answers_unavailable_within_the_time_limit(
+    ask: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release_all = threading.Event()
+
+    def stuck(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
+        release_all.wait(10)
+        return AdviseResult(optimal=False)
+
+    monkeypatch.setattr(advise_module, "advise", stuck)
+    busy = [
+        asyncio.create_task(advise(ask, [f"app>=0.{i}"])) for i in range(advise_module.COMPUTATIONS)
+    ]
+    await asyncio.sleep(0.2)
+    try:
+        result = await ask(
+            ADVISE, input={"requirements": ["lib"], "timeLimitMs": 300, "runtimeEnvironment": HERE}
+        )
+        assert result.codes == ["UNAVAILABLE"]
+        assert "saturated" in result.errors[0]["message"]
+    finally:
+        release_all.set()
+        await asyncio.gather(*busy)
+    assert (await advise(ask, ["lib"]))["stacks"] == []  # served again once a turn is free
