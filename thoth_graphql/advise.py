@@ -1,7 +1,9 @@
 """The advise service: loads a request's closure and what is known about it from the graph
 store, caches both per graph generation, and runs the scorer off the event loop.
 
-Per root set, one `load_closure` call (its round trips follow the closure's depth), then
+Per root set (the packages required, with the extras requested on them), one
+`load_closure` call that follows only extras something can request (its round trips
+follow the closure's depth), then
 one `installability_of` call over every release of the closure (every type leaves out
 what is known not to install) and, for SECURITY, one `advisories_of` call over its
 packages. Stack observations are read per
@@ -76,16 +78,28 @@ _STACK_KINDS = frozenset(
 )
 
 
-def root_names(requirements: Sequence[str]) -> list[str]:
-    """The canonical package names a request's requirements name (invalid ones skipped;
-    the scorer reports them as unresolved)."""
-    names: list[str] = []
+Roots = tuple[tuple[str, tuple[str, ...]], ...]
+"""The packages a request's requirements name, each with the extras requested on it, by
+name: what its closure depends on (and the key it is cached under)."""
+
+
+def roots_of(requirements: Sequence[str]) -> Roots:
+    """The canonical package names a request's requirements name, with their extras
+    (invalid requirements are skipped; the scorer reports them as unresolved)."""
+    extras: dict[str, set[str]] = {}
     for text in requirements:
         try:
-            names.append(canonical_name(Requirement(text).name))
+            requirement = Requirement(text)
         except InvalidRequirement:
             continue
-    return list(dict.fromkeys(names))
+        named = extras.setdefault(canonical_name(requirement.name), set())
+        named.update(canonical_name(e) for e in requirement.extras)
+    return tuple((name, tuple(sorted(extras[name]))) for name in sorted(extras))
+
+
+def root_names(requirements: Sequence[str]) -> list[str]:
+    """The canonical package names a request's requirements name."""
+    return [name for name, _ in roots_of(requirements)]
 
 
 @cache
@@ -118,7 +132,7 @@ class AdviseService:
         self._computations = ThreadPoolExecutor(COMPUTATIONS, thread_name_prefix="advise")
         self._turns = asyncio.Semaphore(COMPUTATIONS)
         self._generation: int | None = None
-        self._known: OrderedDict[tuple[str, ...], Knowledge] = OrderedDict()
+        self._known: OrderedDict[Roots, Knowledge] = OrderedDict()
         self._stacks: OrderedDict[str, tuple[StackObservation, ...]] = OrderedDict()
         self._loading: dict[tuple[int, str, object], asyncio.Future[Any]] = {}
         self._snapshots_kept = snapshots_kept
@@ -138,7 +152,7 @@ class AdviseService:
         try:
             async with asyncio.timeout(budget.remaining()):
                 generation = await self._current()
-                known = await self._knowledge(generation, root_names(request.requirements))
+                known = await self._knowledge(generation, roots_of(request.requirements))
                 observations = await self._observations(generation, known, request)
         except TimeoutError:
             return AdviseResult(optimal=False)
@@ -160,9 +174,10 @@ class AdviseService:
             budget.cancel()  # nobody waits for it: stop at the next look at the budget
             raise
 
-    async def snapshot(self, roots: Sequence[str]) -> Snapshot:
-        """The snapshot of these roots' closure at the store's current generation."""
+    async def snapshot(self, names: Sequence[str]) -> Snapshot:
+        """The snapshot of these packages' closure (no extras) at the current generation."""
         generation = await self._current()
+        roots = tuple((name, ()) for name in sorted(set(names)))
         return (await self._knowledge(generation, roots)).snapshot
 
     async def _current(self) -> int:
@@ -174,15 +189,15 @@ class AdviseService:
             self._generation = generation
         return generation
 
-    async def _knowledge(self, generation: int, roots: Sequence[str]) -> Knowledge:
-        key = tuple(sorted(set(roots)))
+    async def _knowledge(self, generation: int, key: Roots) -> Knowledge:
         found = self._known.get(key)
         if found is not None:
             self._known.move_to_end(key)
             return found
 
         async def load() -> Knowledge:
-            closure = await self.store.load_closure(list(key))
+            names = [name for name, _ in key]
+            closure = await self.store.load_closure(names, dict(key))
             self.closures_loaded += 1
             snapshot = await asyncio.to_thread(Snapshot.from_closure, closure)
             return Knowledge(snapshot)

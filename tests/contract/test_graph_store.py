@@ -240,6 +240,31 @@ async def test_closure_has_every_reachable_release_and_names_the_missing(
     assert closure.edge_count == 6
 
 
+async def test_a_closure_follows_only_the_extras_something_requests(store: GraphStore) -> None:
+    await store.write_releases(
+        [
+            release("app", "1.0", "web", "pytest; extra == 'test'", "app[docs]; extra == 'all'"),
+            release("app", "2.0", "web", "sphinx; extra == 'docs'"),
+            release("web", "1.0", "util[speed]", "lint; extra == 'dev'"),
+            release("util", "1.0", "cython; extra == 'speed'", "mypy; extra == 'dev'"),
+            release("pytest", "1.0"),
+            release("sphinx", "1.0"),
+            release("cython", "1.0"),
+            release("lint", "1.0"),
+            release("mypy", "1.0"),
+        ]
+    )
+    plain = await store.load_closure(["app"], {})
+    # util[speed] is requested by web, so cython comes; no test, docs or dev tools.
+    assert set(plain.releases) == {"app", "web", "util", "cython"}
+    # app[all] requests app[docs] of itself: sphinx too, but still not pytest.
+    everything = await store.load_closure(["app"], {"app": ["all"]})
+    assert set(everything.releases) == {"app", "web", "util", "cython", "sphinx"}
+    # Without a statement of extras, every dependency is followed, as before.
+    every = await store.load_closure(["app"])
+    assert {"pytest", "sphinx", "lint", "mypy"} <= set(every.releases)
+
+
 async def test_closure_round_trips_follow_depth_not_size(store: GraphStore) -> None:
     wide = [release("hub", "1.0", *[f"leaf{i}" for i in range(150)])]
     wide += [release(f"leaf{i}", "1.0", "base") for i in range(150)]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.scorer.universe import DEMO, ENVIRONMENT, resolvelib_case
-from thoth_graphql.advise import AdviseService, root_names
+from thoth_graphql.advise import AdviseService, roots_of
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 
 def service_roots(request: AdviseRequest) -> list[str]:
-    return root_names(request.requirements)
+    return [name for name, _ in roots_of(request.requirements)]
 
 
 async def test_cheroot_through_the_store_and_the_cache(tmp_path: Path) -> None:
@@ -32,7 +32,8 @@ async def test_cheroot_through_the_store_and_the_cache(tmp_path: Path) -> None:
         assert service.closures_loaded == 1
         # One generation read, one load_closure (one trip per level of depth) and one
         # installability read (LATEST too leaves out what is known not to install).
-        closure = await store.load_closure(list(service_roots(request)))
+        roots = roots_of(request.requirements)
+        closure = await store.load_closure([name for name, _ in roots], dict(roots))
         assert trips == 1 + closure.round_trips + 1 == 1 + closure.depth + 1
         assert service.observations_loaded == 1
         unknown = await service.advise(AdviseRequest(("no-such-package",)))

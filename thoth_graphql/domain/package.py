@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from packaging.markers import Marker
@@ -57,6 +58,15 @@ class Dependency:
             return None
         found = _EXTRA_IN_MARKER.search(self.marker)
         return canonical_name(found.group(1)) if found else None
+
+    def applies_with_extras(self, requested: Collection[str]) -> bool:
+        """Whether the dependency can apply when only `requested` extras are active: never
+        for a marker that names other extras only (`extra == "test"`), always for one
+        without any, and, to be safe, for any other use of `extra` in it."""
+        if self.marker is None or "extra" not in self.marker:
+            return True
+        named = {canonical_name(e) for e in _EXTRA_IN_MARKER.findall(self.marker)}
+        return not named or not named.isdisjoint(requested)
 
     @classmethod
     def from_requirement(cls, requirement: str | Requirement) -> Dependency:

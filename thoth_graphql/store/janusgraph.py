@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from importlib import resources
@@ -445,8 +445,10 @@ class JanusGraphStore:
         )
         return [Package(n) for n in names]
 
-    async def load_closure(self, roots: Sequence[str]) -> Closure:
-        return await walk_closure(roots, self._releases_by_name)
+    async def load_closure(
+        self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
+    ) -> Closure:
+        return await walk_closure(roots, self._releases_by_name, extras)
 
     async def _releases_by_name(self, names: list[str]) -> dict[str, list[StoredRelease]]:
         found: dict[str, list[tuple[PackageVersion, list[Dependency]]]] = {}

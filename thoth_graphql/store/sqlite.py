@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -220,11 +220,13 @@ class SqliteGraphStore:
 
         return await self._run(read)
 
-    async def load_closure(self, roots: Sequence[str]) -> Closure:
+    async def load_closure(
+        self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
+    ) -> Closure:
         async def level(names: list[str]) -> dict[str, list[StoredRelease]]:
             return await self._run(partial(_releases_by_name, names=names))
 
-        return await walk_closure(roots, level)
+        return await walk_closure(roots, level, extras)
 
     async def counts(self) -> GraphCounts:
         def read(db: sqlite3.Connection) -> GraphCounts:
