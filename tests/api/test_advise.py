@@ -42,6 +42,9 @@ ADVISE = """
 query Advise($input: AdviseInput!) {
   advise(input: $input) {
     optimal
+    complete
+    gaps { package reason requirement requiredBy }
+    notes
     unresolved
     unsatisfiable { message conflicts packages }
     stacks {
@@ -213,7 +216,16 @@ async def test_different_extras_is_unsatisfiable_and_names_markupsafe(
     async with demo_store(demo_graphs, case["index"], tmp_path) as store, client(store) as gql:
         answer = await advise(gql, case["requested"])
     assert answer["stacks"] == []
-    assert answer["optimal"] is True
+    # No stack over what the graph knows, but markupsafe is unknown: provisional.
+    assert answer["optimal"] is False and answer["complete"] is False
+    assert answer["gaps"] == [
+        {
+            "package": "markupsafe",
+            "reason": "UNKNOWN_PACKAGE",
+            "requirement": "markupsafe>=0.23",
+            "requiredBy": "jinja2==2.11.1",
+        }
+    ]
     unsatisfiable = answer["unsatisfiable"]
     assert unsatisfiable["packages"] == ["markupsafe"]
     assert "markupsafe" in unsatisfiable["message"]

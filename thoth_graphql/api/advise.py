@@ -40,8 +40,10 @@ strawberry.enum(
     description="The objective a stack is chosen for (docs/advise.md gives each as a formula).",
 )
 strawberry.enum(scorer.JustificationKind, description="The main reason a package has its version.")
+strawberry.enum(scorer.GapReason, description="Why the graph could not judge something.")
 RecommendationType = scorer.RecommendationType
 JustificationKind = scorer.JustificationKind
+GapReason = scorer.GapReason
 
 
 @strawberry.enum(description="A lock file format.")
@@ -274,6 +276,17 @@ class Unsatisfiable:
     packages: list[str] = strawberry.field(description="The packages blamed.")
 
 
+@strawberry.type(
+    description="Something the graph does not know that could change the answer: solving "
+    "it (`solveUnknown`, `requestSolverAnalysis`) fills the gap."
+)
+class KnowledgeGap:
+    package: str = strawberry.field(description="The canonical package name.")
+    reason: GapReason
+    requirement: str = strawberry.field(description="The requirement that names it.")
+    required_by: str = strawberry.field(description="The release declaring it, name==version.")
+
+
 @strawberry.type(description="The best stacks for the objective, or why there is none.")
 class AdviseResult:
     stacks: list[Stack] = strawberry.field(description="Best first; empty when none was found.")
@@ -284,8 +297,17 @@ class AdviseResult:
         description="Requirements on packages the graph does not know, with a message each."
     )
     optimal: bool = strawberry.field(
-        description="Whether the answer is proven: the best stacks, or that none exists. "
-        "False when the time limit ran out first."
+        description="Whether the answer is proven: the best stacks, or that none exists, "
+        "over the index as the graph knows it and with nothing relevant unknown (`complete`)."
+        " False when the time limit ran out first, or when `gaps` could change the answer."
+    )
+    complete: bool = strawberry.field(
+        description="Whether nothing the graph does not know could change the answer. When "
+        "false, the stacks (or the unsatisfiable explanation) are provisional and `gaps` "
+        "lists what to solve."
+    )
+    gaps: list[KnowledgeGap] = strawberry.field(
+        description="What the graph does not know that could change the answer, each once."
     )
     notes: list[str] = strawberry.field(
         default_factory=list,
@@ -313,6 +335,16 @@ class AdviseResult:
             ),
             unresolved=list(result.unresolved),
             optimal=result.optimal,
+            complete=result.complete,
+            gaps=[
+                KnowledgeGap(
+                    package=g.package,
+                    reason=g.reason,
+                    requirement=g.requirement,
+                    required_by=g.required_by,
+                )
+                for g in result.gaps
+            ],
             notes=list(result.notes),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from thoth_graphql.scorer.budget import Budget
@@ -16,6 +17,8 @@ from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex, Snapsho
 from thoth_graphql.scorer.types import (
     AdviseRequest,
     AdviseResult,
+    GapReason,
+    KnowledgeGap,
     LockedPackage,
     Stack,
 )
@@ -55,11 +58,16 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))
     objective = objective_for(view, request)
     encoding = encoding_of(view)
+    gaps: tuple[KnowledgeGap, ...] = ()
     if objective.lexicographic and request.count <= 1:
         found = Lexicographic(encoding, demands, objective, budget).run()
+        gaps = tuple(found.gaps)
         if found.solution is not None:
             stack = _stack(view, found.solution, objective)
-            return AdviseResult(stacks=(stack,), optimal=found.complete, explored=found.questions)
+            return _honest(
+                AdviseResult(stacks=(stack,), optimal=found.complete, explored=found.questions),
+                gaps,
+            )
         roots = found.conflicting_roots
         explored = found.questions
     else:
@@ -67,15 +75,56 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         outcome = search.run()
         if outcome.solutions:
             stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
-            return AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
+            gaps = _gaps_near(view, outcome.solutions)
+            result = AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
+            return _honest(result, gaps)
         roots = None
         if outcome.complete:
-            roots = Lexicographic(encoding, demands, objective, budget).run().conflicting_roots
+            found = Lexicographic(encoding, demands, objective, budget).run()
+            roots, gaps = found.conflicting_roots, tuple(found.gaps)
         explored = outcome.nodes
     if roots is None:
         # Out of time before any stack: neither a stack nor a proof that none exists.
-        return AdviseResult(optimal=False, explored=explored)
-    return _unsatisfiable(view, demands, roots, objective, encoding, budget, explored)
+        return _honest(AdviseResult(optimal=False, explored=explored), gaps)
+    result = _unsatisfiable(view, demands, roots, objective, encoding, budget, explored)
+    return _honest(result, gaps)
+
+
+def _honest(result: AdviseResult, gaps: tuple[KnowledgeGap, ...]) -> AdviseResult:
+    """The result with what the graph does not know that could change it: then it is
+    provisional, never `optimal`, and the unknown packages are there to be solved."""
+    if not gaps:
+        return result
+    missing = tuple(dict.fromkeys([*result.missing, *(g.package for g in gaps)]))
+    listed = {u.split(":", 1)[0] for u in result.unresolved}
+    unresolved = result.unresolved + tuple(
+        f"{g.package}: not in the knowledge graph (required by {g.required_by} as "
+        f"{g.requirement!r}); request a solver analysis for it"
+        for g in gaps
+        if g.package not in listed
+    )
+    return replace(
+        result, optimal=False, complete=False, gaps=gaps, missing=missing, unresolved=unresolved
+    )
+
+
+def _gaps_near(view: EnvironmentView, solutions: Sequence[Solution]) -> tuple[KnowledgeGap, ...]:
+    """For the branch and bound search: the unknown packages that newer releases of a
+    stack's packages depend on (what rules those releases out, and might not)."""
+    gaps: dict[str, KnowledgeGap] = {}
+    for solution in solutions:
+        for p, v in solution.chosen.items():
+            package = view.snapshot.by_id[p]
+            for i in range(v):
+                for edge in view.edges(package, i):
+                    if edge.target is None and edge.target_name not in gaps:
+                        gaps[edge.target_name] = KnowledgeGap(
+                            edge.target_name,
+                            GapReason.UNKNOWN_PACKAGE,
+                            edge.text,
+                            f"{package.name}=={package.versions[i]}",
+                        )
+    return tuple(gaps.values())
 
 
 def encoding_of(view: EnvironmentView) -> Encoding:

@@ -37,9 +37,10 @@ class Budget:
             return 0.0
         return max(0.0, self.deadline - time.monotonic())
 
-    def share(self, fraction: float) -> Budget:
-        """A budget for one step: that part of what is left, cancelled with this one."""
-        child = Budget(time.monotonic() + self.remaining() * fraction)
+    def share(self, fraction: float, at_most: float = float("inf")) -> Budget:
+        """A budget for one step: that part of what is left (at most `at_most` seconds),
+        cancelled with this one."""
+        child = Budget(time.monotonic() + min(self.remaining() * fraction, at_most))
         self.watch(child.cancel)
         return child
 

@@ -4,7 +4,10 @@ A release variable is true when the release is in the stack. Each package has at
 release; a chosen release implies, for each dependency that holds in the environment, one
 of the releases it admits (and the extras it names); an extra variable says that an extra
 is requested on a package, which adds the extra's dependencies to its chosen release.
-Releases the environment cannot install (requires-python) are false.
+Releases the environment cannot install (requires-python) are false. A dependency on a
+package the graph does not know implies that package's 'unknown' variable: requests
+assume it false (such a release cannot be chosen), and the honesty check leaves it free,
+which asks what the answer could be once the package is known.
 
 The encoding is built lazily: only packages some request reaches get variables, and they
 stay for the requests after it, with what the SAT solver learned about them. What one
@@ -57,6 +60,8 @@ class Encoding:
         """package id -> every encoded dependency on it (for the pre-release rule)."""
         self.missing: dict[str, set[tuple[int, int, str]]] = {}
         """unknown package name -> the releases (package, version, requirement) naming it."""
+        self.unknown: dict[str, int] = {}
+        """unknown package name -> its variable: 'assume it would fit'."""
         self.phases: list[int] = []
 
     # -- variables ------------------------------------------------------------------------
@@ -159,8 +164,12 @@ class Encoding:
     def _encode_edge(self, p: int, v: int, extra: str, edge: Edge, guard: list[int]) -> None:
         target = edge.target
         if target is None:
-            self.missing.setdefault(edge.target_name, set()).add((p, v, edge.text))
-            self.add(guard)
+            name = edge.target_name
+            self.missing.setdefault(name, set()).add((p, v, edge.text))
+            unknown = self.unknown.get(name)
+            if unknown is None:
+                unknown = self.unknown[name] = self.new_var()
+            self.add([*guard, unknown])
             return
         t = target.id
         first = self.release(t, 0)
@@ -221,7 +230,11 @@ class Encoding:
             for extra in extras:
                 self.add([-selector, self.extra_var(package.id, extra)])
             self.flush()
-            assumptions = [selector, *(-tail for tail in self._yank_tails.values())]
+            assumptions = [
+                selector,
+                *(-tail for tail in self._yank_tails.values()),
+                *(-unknown for unknown in self.unknown.values()),
+            ]
             try:
                 return self.solve(assumptions, budget) is not False
             finally:

@@ -25,7 +25,9 @@ from thoth_graphql.scorer.types import Unsatisfiable
 _MAX_CHAINS = 6
 _DEPTH = 12
 _CLASH_SHARE = 0.5
-"""The share of the remaining budget the search for the clashing package may use."""
+_CLASH_SECONDS = 1.0
+"""The share of the remaining budget, and the most seconds, that the search for the
+clashing package may use: it only names a culprit, the proof is already there."""
 
 Admits = Callable[[PackageIndex, int, tuple[str, ...]], bool]
 """Whether some valid stack holds a release of the package in the bits with the extras."""
@@ -64,7 +66,7 @@ def explain(
             break
     if not chains:
         minimal = Demands(roots=roots, limits=demands.limits)
-        share = budget.share(_CLASH_SHARE)
+        share = budget.share(_CLASH_SHARE, _CLASH_SECONDS)
         search = Search(view, minimal.roots, minimal.limits, objective, 1, share)
         sites = search.run().conflict_sites
         if sites and not budget.expired():

@@ -10,6 +10,12 @@ model's might still fit: then a binary search over its candidates, newest first,
 the newest that does. The releases fixed so far are assumptions, so every answer is
 proven: a package keeps an older release only when the solver refuted each newer one.
 
+Honesty: a dependency on a package the graph does not know rules its release out. When
+that happens anywhere in the closure, one more descent, where unknown packages are
+assumed to fit, tells whether knowing them could change the answer: if it finds the same
+stack (or also none), the answer is final; if not, the packages that descent needed are
+the gaps to fill, and the answer is provisional.
+
 The rules that depend on the whole stack (a pre-release only when no final release fits,
 a yanked release only when pinned) are checked on the stack found; a violation adds a
 clause for this request and the descent starts again.
@@ -27,6 +33,7 @@ from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands, RootDemand
 from thoth_graphql.scorer.search import Constraint, Solution
 from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+from thoth_graphql.scorer.types import GapReason, KnowledgeGap
 
 _RESTARTS = 64
 """Descents restarted for whole-stack rules before the search gives up unproven."""
@@ -45,6 +52,9 @@ class LexicographicOutcome:
     conflicting_roots: list[RootDemand] | None = None
     """When no stack exists: a minimal subset of the roots that already has none."""
     missing: set[str] = field(default_factory=set)
+    closure_complete: bool = True
+    """Whether nothing unknown could change the answer (checked by a relaxed descent)."""
+    gaps: list[KnowledgeGap] = field(default_factory=list)
     questions: int = 0
     """SAT calls made (for benches and tests)."""
 
@@ -71,6 +81,10 @@ class Lexicographic:
                 self._run()
             except _OutOfTime:
                 self.outcome.complete = False
+                if self.encoding.missing and self.outcome.closure_complete:
+                    # Not checked in time: every unknown package could matter.
+                    self.outcome.closure_complete = False
+                    self.outcome.gaps = self._gaps(None)
             finally:
                 for selector in self._selectors:
                     self.encoding.add([-selector])  # this request's clauses are gone
@@ -95,23 +109,51 @@ class Lexicographic:
         encoding.apply_phases()
         self.outcome.missing = set(encoding.missing)
         pinned = {r.package.id for r in self.demands.roots if r.pinned}
-        base = [common, *roots]
-        base += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
+        relaxed = [common, *roots]
+        relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
+        base = relaxed + [-unknown for unknown in encoding.unknown.values()]
         if not self._solve(base):
             self.outcome.conflicting_roots = self._minimal_roots(base, roots)
+            self._check_gaps(relaxed, None)
             self.outcome.complete = True
             return
         for _ in range(_RESTARTS):
             solution = self._descend(base)
             if self._whole_stack_rules_hold(solution, common):
                 self.outcome.solution = solution
+                self._check_gaps(relaxed, solution)
                 self.outcome.complete = True
                 return
             if not self._solve(base):
                 self.outcome.conflicting_roots = self._minimal_roots(base, roots)
+                self._check_gaps(relaxed, None)
                 self.outcome.complete = True
                 return
         raise _OutOfTime
+
+    def _check_gaps(self, relaxed: list[int], found: Solution | None) -> None:
+        """Whether knowing the unknown packages could change the answer, and which."""
+        if not self.encoding.unknown or not self._solve(relaxed):
+            return  # nothing unknown, or no stack even if every unknown package fitted
+        better = self._descend(relaxed)
+        if found is not None and (better.order, better.key) == (found.order, found.key):
+            return
+        self.outcome.closure_complete = False
+        self.outcome.gaps = self._gaps(better)
+
+    def _gaps(self, stack: Solution | None) -> list[KnowledgeGap]:
+        """The unknown packages the releases of `stack` name (every one when None)."""
+        gaps: dict[str, KnowledgeGap] = {}
+        for name in sorted(self.encoding.missing):
+            for p, v, text in sorted(self.encoding.missing[name]):
+                if stack is not None and stack.chosen.get(p) != v:
+                    continue
+                package = self.packages[p]
+                gaps[name] = KnowledgeGap(
+                    name, GapReason.UNKNOWN_PACKAGE, text, f"{package.name}=={package.versions[v]}"
+                )
+                break
+        return list(gaps.values())
 
     def _selector(self) -> int:
         selector = self.encoding.new_var()

@@ -122,6 +122,25 @@ class Unsatisfiable:
     """The canonical names of the packages whose requirements clash."""
 
 
+class GapReason(enum.Enum):
+    """Why the graph could not judge something an answer depends on."""
+
+    UNKNOWN_PACKAGE = "UNKNOWN_PACKAGE"
+    """The graph knows no release of the package: it has not been solved yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeGap:
+    """Something the graph does not know that could change the answer, and what reached it."""
+
+    package: str
+    reason: GapReason
+    requirement: str
+    """The requirement that names it, as declared."""
+    required_by: str
+    """The release that declares the requirement (`name==version`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AdviseResult:
     """The answer: best stacks first, or why there is none, and whether it is proven."""
@@ -132,6 +151,11 @@ class AdviseResult:
     optimal: bool = False
     missing: tuple[str, ...] = ()
     """Canonical names of required packages the graph does not know (to be solved)."""
+    complete: bool = True
+    """Whether the answer holds however the gaps are filled: nothing the graph does not
+    know could change it. `optimal` is only true when this is."""
+    gaps: tuple[KnowledgeGap, ...] = ()
+    """What the graph does not know that could change the answer (without duplicates)."""
     notes: tuple[str, ...] = ()
     """What the answer leaves out and why: dependency markers that cannot be evaluated
     here (their dependencies were taken not to apply), a closure still loading."""

@@ -1,0 +1,70 @@
+"""An answer that depends on what the graph does not know says so and is never `optimal`."""
+
+from __future__ import annotations
+
+from tests.scorer.universe import release
+from thoth_graphql.domain import Release, RuntimeEnvironment
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    AdviseResult,
+    GapReason,
+    RecommendationType,
+    Snapshot,
+    advise,
+)
+
+HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
+
+FOUR_LEVELS = [
+    release("a", "1.0", "b"),
+    release("b", "1.0", "c"),
+    release("c", "1.0", "d"),
+    release("c", "2.0", "d", "e>=1"),  # the newest c needs e, which nobody solved yet
+    release("d", "1.0"),
+]
+
+
+def chosen(
+    releases: list[Release], kind: RecommendationType = RecommendationType.LATEST
+) -> tuple[dict[str, str], AdviseResult]:
+    result = advise(
+        Snapshot.from_releases(releases),
+        AdviseRequest(("a",), environment=HERE, recommendation_type=kind),
+    )
+    [stack] = result.stacks
+    return {p.name: p.version for p in stack.packages}, result
+
+
+def test_a_release_ruled_out_by_an_unknown_package_makes_the_answer_provisional() -> None:
+    for kind in (RecommendationType.LATEST, RecommendationType.TESTING):
+        versions, result = chosen(FOUR_LEVELS, kind)
+        assert versions == {"a": "1.0", "b": "1.0", "c": "1.0", "d": "1.0"}
+        assert not result.optimal and not result.complete, kind
+        [gap] = result.gaps
+        assert (gap.package, gap.reason, gap.required_by, gap.requirement) == (
+            "e",
+            GapReason.UNKNOWN_PACKAGE,
+            "c==2.0",
+            "e>=1",
+        )
+        assert result.missing == ("e",)
+
+
+def test_once_the_gap_is_filled_the_answer_is_proven() -> None:
+    versions, result = chosen([*FOUR_LEVELS, release("e", "1.0")])
+    assert versions["c"] == "2.0" and versions["e"] == "1.0"
+    assert result.optimal and result.complete and result.gaps == ()
+
+
+def test_an_unknown_package_no_better_stack_needs_changes_nothing() -> None:
+    # Only an old c needs e: the newest c fits, so the answer is final as it is.
+    releases = [
+        release("a", "1.0", "b"),
+        release("b", "1.0", "c"),
+        release("c", "0.5", "e"),
+        release("c", "2.0", "d"),
+        release("d", "1.0"),
+    ]
+    versions, result = chosen(releases)
+    assert versions["c"] == "2.0"
+    assert result.optimal and result.complete and result.gaps == ()
