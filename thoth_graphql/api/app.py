@@ -1,5 +1,6 @@
 """The ASGI app: GraphQL at /graphql (HTTP and graphql-transport-ws), GraphiQL's assets,
-/healthz, /readyz and /metrics, behind the request-id, CORS and body-size middleware."""
+the advise page at /app, /healthz, /readyz and /metrics, behind the request-id, CORS and
+body-size middleware."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Lifespan
 
+from thoth_graphql.api import advise_page
 from thoth_graphql.api.cors import cors
 from thoth_graphql.api.graphiql import ASSETS_PATH, GraphiQLAssets
 from thoth_graphql.api.health import healthz, readiness
@@ -39,6 +41,7 @@ def create_app(
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, GraphiQLAssets()),
+            *advise_page.routes(),
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/readyz", readiness(store), methods=["GET", "HEAD"]),
             Route("/metrics", metrics, methods=["GET"]),
