@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.http.demo_server import free_port, python_server
+from tests.http.demo_server import empty_server
 from thoth_graphql.cli import main
 
 pytestmark = pytest.mark.slow
@@ -25,17 +23,8 @@ QUERY = {"query": "{ packages { totalCount } }"}
 @contextmanager
 def server(*options: str, env: Mapping[str, str] | None = None) -> Iterator[httpx.Client]:
     """`thoth-graphql serve OPTIONS` over an empty graph, and a client of it."""
-    with tempfile.TemporaryDirectory(prefix="thoth-cors-") as tmp:
-        port = free_port()
-        command = [
-            *("-m", "thoth_graphql", "serve", "--host", "127.0.0.1", "--port", str(port)),
-            *("--data-dir", str(Path(tmp) / "data"), "--workers", "0", *options),
-        ]
-        with (
-            python_server(command, port, Path(tmp) / "serve.log", env=env) as url,
-            httpx.Client(base_url=url) as client,
-        ):
-            yield client
+    with empty_server(*options, env=env) as url, httpx.Client(base_url=url) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
