@@ -59,6 +59,20 @@ def seen() -> dict[str, object]:
             "recommendationType": "STABLE",
             "screenshot": str(ARTIFACTS / "advise-page-unsatisfiable.png"),
         },
+        {
+            "requirements": ["pandas", "numpy>=>1"],
+            "pythonVersion": "3.11",
+            "platform": "linux_x86_64",
+            "recommendationType": "LATEST",
+            "screenshot": str(ARTIFACTS / "advise-page-error.png"),
+        },
+        {
+            "requirements": ["pandas", "not-in-the-demo-data"],
+            "pythonVersion": "3.11",
+            "platform": "linux_x86_64",
+            "recommendationType": "LATEST",
+            "screenshot": str(ARTIFACTS / "advise-page-unresolved.png"),
+        },
     ]
     for scenario in scenarios:
         Path(scenario["screenshot"]).unlink(missing_ok=True)
@@ -74,7 +88,7 @@ def seen() -> dict[str, object]:
 
 def run(seen: dict[str, object], index: int) -> dict[str, object]:
     runs = seen["runs"]
-    assert isinstance(runs, list) and len(runs) == 2
+    assert isinstance(runs, list) and len(runs) == 4
     found: dict[str, object] = runs[index]
     return found
 
@@ -115,6 +129,24 @@ def test_requirements_no_stack_meets_show_the_conflict(seen: dict[str, object]) 
     assert any("pandas==1.1.4 -> python-dateutil>=2.7.3" in c for c in conflicts), conflicts
     assert none["graph"] == {"nodes": 0, "edges": 0, "painted": 0}
     assert (ARTIFACTS / "advise-page-unsatisfiable.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_malformed_requirement_is_named_with_what_is_wrong(seen: dict[str, object]) -> None:
+    bad = run(seen, 2)
+    assert bad["state"] == "error"
+    status = str(bad["status"])
+    assert "'numpy>=>1' is not a PEP 508 requirement" in status
+    assert "input.requirements[1]" in status
+    assert bad["packages"] == [] and bad["problem"] is None
+
+
+def test_packages_the_graph_does_not_know_are_listed(seen: dict[str, object]) -> None:
+    unknown = run(seen, 3)
+    assert unknown["state"] == "unresolved"
+    unresolved = unknown["unresolved"]
+    assert isinstance(unresolved, list) and len(unresolved) == 1
+    assert unresolved[0].startswith("not-in-the-demo-data")
+    assert unknown["packages"] == []
 
 
 def test_the_page_needs_nothing_but_this_server(seen: dict[str, object]) -> None:

@@ -17,6 +17,12 @@ const ADVISE = `query Advise($input: AdviseInput!) {
 
 // The server refuses documents with more than 30 aliases; one alias asks for one package.
 const PACKAGES_PER_QUERY = 25;
+// The picture: one column per layer of dependencies, one row per package of a layer.
+const ROW_HEIGHT = 46;
+const COLUMN_GAP = 90;
+const NODE_HEIGHT = 36;
+const GRAPH_PADDING = 24;
+const MAX_GRAPH_HEIGHT = 1200;
 // Extras a dependency asks for can activate further dependencies, which can ask for more
 // extras: the edges are asked again until nothing new is asked for, a few rounds at most.
 const EXTRA_ROUNDS = 5;
@@ -32,10 +38,10 @@ class GraphQLErrors extends Error {
     super(
       errors
         .map((e) => {
-          const field = e.extensions?.field ? ` (${e.extensions.field})` : '';
-          return `${e.message}${field}`;
+          const field = e.extensions?.field;
+          return field && !e.message.includes(field) ? `${field}: ${e.message}` : e.message;
         })
-        .join('; '),
+        .join('\n'),
     );
   }
 }
@@ -204,16 +210,71 @@ function showStack(stack, roots) {
   document.getElementById('stack').hidden = false;
 }
 
+// Positions for a left-to-right layered drawing: a package's column is the longest chain of
+// requirements from the roots to it, so everything it needs is to its right; a column's
+// packages are ordered by where those that need them sit, to keep crossings few.
+// (cytoscape's breadthfirst layout spaces every node by the widest label in both
+// directions, which makes a stack with long package names unreadably small.)
+function layers(packages, edges, rootNames) {
+  const names = packages.map((p) => p.name);
+  const depth = new Map(names.map((n) => [n, 0]));
+  // Relaxing at most once per package ends even if releases depend on each other in a cycle.
+  for (let round = 0; round < names.length; round += 1) {
+    let changed = false;
+    for (const e of edges) {
+      const deeper = depth.get(e.from) + 1;
+      if (deeper > depth.get(e.to) && deeper < names.length) {
+        depth.set(e.to, deeper);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const columns = [];
+  for (const name of names) (columns[depth.get(name)] ??= []).push(name);
+  const row = new Map();
+  const neededBy = new Map(names.map((n) => [n, []]));
+  for (const e of edges) neededBy.get(e.to).push(e.from);
+  const columnList = columns.filter(Boolean);
+  columnList.forEach((column, index) => {
+    const weight = (name) => {
+      if (index === 0) return rootNames.has(name) ? 0 : 1;
+      const above = neededBy.get(name).filter((n) => row.has(n));
+      return above.length ? above.reduce((sum, n) => sum + row.get(n), 0) / above.length : 0;
+    };
+    column.sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
+    column.forEach((name, i) => row.set(name, i));
+  });
+  const tallest = Math.max(...columnList.map((c) => c.length));
+  const width = new Map(packages.map((p) => [p.name, nodeWidth(p)]));
+  const positions = new Map();
+  let x = 0;
+  for (const column of columnList) {
+    const columnWidth = Math.max(...column.map((name) => width.get(name)));
+    const top = ((tallest - column.length) * ROW_HEIGHT) / 2;
+    column.forEach((name, i) => {
+      positions.set(name, { x: x + columnWidth / 2, y: top + i * ROW_HEIGHT });
+    });
+    x += columnWidth + COLUMN_GAP;
+  }
+  return { positions, tallest };
+}
+
+function nodeWidth(release) {
+  return Math.max(release.name.length, release.version.length) * 7.5 + 24;
+}
+
 function drawGraph(stack, roots, edges) {
   const rootNames = new Set(roots.map((r) => r.name));
   const container = document.getElementById('graph');
+  const { positions, tallest } = layers(stack.packages, edges, rootNames);
+  // Tall enough that the widest layer is drawn at full size, up to a limit.
+  const height = Math.min(MAX_GRAPH_HEIGHT, tallest * ROW_HEIGHT + 2 * GRAPH_PADDING + 20);
+  container.style.height = `${Math.max(200, height)}px`;
   const nodes = stack.packages.map((p) => ({
     group: 'nodes',
-    data: {
-      id: p.name,
-      label: `${p.name}\n${p.version}`,
-      width: Math.max(p.name.length, p.version.length) * 7.5 + 24,
-    },
+    data: { id: p.name, label: `${p.name}\n${p.version}`, width: nodeWidth(p) },
+    position: positions.get(p.name),
     classes: rootNames.has(p.name) ? 'root' : 'dependency',
   }));
   const links = edges.map((e) => ({
@@ -242,7 +303,7 @@ function drawGraph(stack, roots, edges) {
           'text-valign': 'center',
           'text-halign': 'center',
           width: 'data(width)',
-          height: 36,
+          height: NODE_HEIGHT,
         },
       },
       { selector: 'node.root', style: { 'background-color': '#2856a3' } },
@@ -263,17 +324,10 @@ function drawGraph(stack, roots, edges) {
         },
       },
     ],
-    layout: {
-      name: 'breadthfirst',
-      directed: true,
-      roots: [...rootNames].filter((name) => nodes.some((n) => n.data.id === name)),
-      padding: 24,
-      spacingFactor: 1.1,
-      avoidOverlap: true,
-      animate: false,
-    },
+    layout: { name: 'preset', fit: true, padding: GRAPH_PADDING },
     minZoom: 0.2,
-    maxZoom: 2.5,
+    // A stack of three is not blown up to fill the box.
+    maxZoom: 1.25,
     wheelSensitivity: 0.3,
   });
   container.dataset.nodes = String(drawn.nodes().length);
