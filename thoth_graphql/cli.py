@@ -132,7 +132,13 @@ def serve(
     if no_read_cache:
         size_read_cache(store, 0)
     app = create_app(store, lifespan=lifespan, cors_origins=cors_origins)
-    click.echo(f"thoth-graphql: GraphQL at http://{host}:{port}/graphql", err=True)
+    click.echo(
+        f"thoth-graphql: GraphQL at http://{host}:{port}/graphql, "
+        f"the advise page at http://{host}:{port}/app",
+        err=True,
+    )
+    if cors_origins:
+        click.echo(f"thoth-graphql: CORS allows {', '.join(cors_origins)}", err=True)
     configure_logging()
     uvicorn.run(app, host=host, port=port, log_config=None)
 
