@@ -2,11 +2,17 @@
 store, caches both per graph generation, and runs the scorer off the event loop.
 
 Per root set, one `load_closure` call (its round trips follow the closure's depth), then
-for the costed objectives one `installability_of` call over every release of the
-closure and one `advisories_of` call over its packages. Stack observations are read per
+one `installability_of` call over every release of the closure (every type leaves out
+what is known not to install) and, for SECURITY, one `advisories_of` call over its
+packages. Stack observations are read per
 runtime environment: those of every registered environment that agrees with the asked
 one. All of it is cached until the store's generation moves, so repeated questions reuse
 parsed versions, matched specifiers, evaluated markers and the observations.
+
+Every phase runs inside the request's time limit: a closure still loading when it runs out
+answers `optimal: false` (the load goes on for the next request), at most
+`COMPUTATIONS` searches run at once and the rest wait their turn within their own limit,
+and a search whose request has gone away is cancelled.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import sysconfig
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any, TypeVar
@@ -31,6 +38,7 @@ from thoth_graphql.domain import (
     canonical_name,
 )
 from thoth_graphql.scorer import (
+    DEFAULT_TIME_LIMIT_MS,
     AdviseRequest,
     AdviseResult,
     Observations,
@@ -38,6 +46,7 @@ from thoth_graphql.scorer import (
     Snapshot,
     advise,
 )
+from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.evidence import same_environment
 from thoth_graphql.store.port import GraphStore, ObservationCursor, ObservationFilter
 
@@ -54,6 +63,13 @@ ENVIRONMENTS_KEPT = 32
 """How many runtime environments' stack observations stay cached."""
 PAGE = 1000
 """Items per store call when reading listings whole."""
+COMPUTATIONS = 2
+"""Searches that run at once (one per core); more would only share the same cores."""
+
+
+class AdviseBusy(Exception):
+    """No search could start within the request's time limit: the server is saturated."""
+
 
 _STACK_KINDS = frozenset(
     {RecommendationType.STABLE, RecommendationType.PERFORMANCE, RecommendationType.TESTING}
@@ -99,6 +115,8 @@ class AdviseService:
         releases_kept: int = RELEASES_KEPT,
     ) -> None:
         self.store = store
+        self._computations = ThreadPoolExecutor(COMPUTATIONS, thread_name_prefix="advise")
+        self._turns = asyncio.Semaphore(COMPUTATIONS)
         self._generation: int | None = None
         self._known: OrderedDict[tuple[str, ...], Knowledge] = OrderedDict()
         self._stacks: OrderedDict[str, tuple[StackObservation, ...]] = OrderedDict()
@@ -112,13 +130,35 @@ class AdviseService:
 
     async def advise(self, request: AdviseRequest) -> AdviseResult:
         """The scorer's answer for a request, over the closure of its requirements and what
-        is known about it; the search runs in a worker thread, never on the event loop."""
-        generation = await self._current()
-        known = await self._knowledge(generation, root_names(request.requirements))
-        observations = await self._observations(generation, known, request)
-        return await asyncio.to_thread(
-            advise, known.snapshot, replace(request, observations=observations)
+        is known about it; the search runs in a worker thread, never on the event loop.
+
+        Raises AdviseBusy when no search could start within the request's time limit."""
+        limit_ms = request.time_limit_ms
+        budget = Budget.of_ms(DEFAULT_TIME_LIMIT_MS if limit_ms is None else limit_ms)
+        try:
+            async with asyncio.timeout(budget.remaining()):
+                generation = await self._current()
+                known = await self._knowledge(generation, root_names(request.requirements))
+                observations = await self._observations(generation, known, request)
+        except TimeoutError:
+            return AdviseResult(optimal=False)
+        try:
+            async with asyncio.timeout(budget.remaining()):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise AdviseBusy("every search slot stayed busy for the request's time limit") from None
+        loop = asyncio.get_running_loop()
+        question = replace(request, observations=observations)
+        work: Future[AdviseResult] = self._computations.submit(
+            advise, known.snapshot, question, budget
         )
+        # The turn is given back when the computation ends, not when its request does.
+        work.add_done_callback(lambda _: loop.call_soon_threadsafe(self._turns.release))
+        try:
+            return await asyncio.wrap_future(work)
+        except asyncio.CancelledError:
+            budget.cancel()  # nobody waits for it: stop at the next look at the budget
+            raise
 
     async def snapshot(self, roots: Sequence[str]) -> Snapshot:
         """The snapshot of these roots' closure at the store's current generation."""
@@ -160,8 +200,6 @@ class AdviseService:
         self, generation: int, known: Knowledge, request: AdviseRequest
     ) -> Observations:
         kind = request.recommendation_type
-        if kind is RecommendationType.LATEST:
-            return Observations()
         snapshot = known.snapshot
         if known.installability is None:
             known.installability = await self._once(

@@ -1,13 +1,15 @@
 """The `thoth-graphql` command: serve the API, ingest documents, make API tokens, run
-analyses (`dispatch`) and load their results (`graph-sync`)."""
+analyses (`dispatch`), load their results (`graph-sync`), lock projects (`advise`) and
+update their locks (`bot update`)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
@@ -23,6 +25,9 @@ from thoth_graphql.ingest.solver_document import SolverDocument
 from thoth_graphql.ingest.sources import UnreadableSource, document_files, read_documents
 from thoth_graphql.store.factory import UnsupportedGraphUrl, graph_store
 from thoth_graphql.store.port import GraphStore
+
+if TYPE_CHECKING:
+    from thoth_graphql.client import RuntimeEnvironment, ThothClient
 
 DATA_DIR = click.option(
     "--data-dir",
@@ -467,3 +472,200 @@ def schedule_solvers(
         )
     )
     click.echo(report.summary())
+
+
+SERVER = click.option(
+    "--server",
+    metavar="URL",
+    help="A thoth-graphql server, e.g. http://127.0.0.1:8000 (default: the embedded graph "
+    "of --data-dir or --graph, answered in this process).",
+)
+TOKEN = click.option(
+    "--token",
+    envvar="THOTH_TOKEN",
+    metavar="SECRET",
+    help="A write token, for --learn (or the environment variable THOTH_TOKEN).",
+)
+RECOMMENDATION = click.option(
+    "--type",
+    "recommendation_type",
+    type=click.Choice(["LATEST", "STABLE", "SECURITY", "PERFORMANCE", "TESTING"]),
+    default="LATEST",
+    show_default=True,
+    help="The objective (docs/advise.md).",
+)
+
+
+def _client(
+    server: str | None, graph_url: str | None, data_dir: Path, token: str | None
+) -> ThothClient:
+    """A client of `server`, or of the API run in this process over the embedded graph."""
+    from thoth_graphql.client import ThothClient
+
+    if server is not None:
+        return ThothClient.connect(server, token=token)
+    from thoth_graphql.api.in_process import InProcessTransport
+    from thoth_graphql.store.factory import GRAPH_FILE
+
+    if graph_url is None and not (data_dir / GRAPH_FILE).is_file():
+        # Opening would create an empty graph in the user's project, which knows nothing.
+        raise click.UsageError(
+            f"no graph in {data_dir}: give --server URL, --data-dir of a graph "
+            "(`thoth-graphql ingest` or `serve --demo` fills one), or --graph URL"
+        )
+
+    return ThothClient(InProcessTransport(_store(graph_url, data_dir), token=token))
+
+
+def _environment(
+    python_version: str | None, platform: str | None, os_name: str | None, os_version: str | None
+) -> RuntimeEnvironment:
+    from thoth_graphql.client import RuntimeEnvironment
+
+    current = RuntimeEnvironment.current()
+    return RuntimeEnvironment(
+        python_version=python_version or current.python_version,
+        platform=platform or current.platform,
+        os_name=os_name,
+        os_version=os_version,
+    )
+
+
+def environment_options(function: Callable[..., None]) -> Callable[..., None]:
+    """--python-version, --platform, --os-name, --os-version (default: this interpreter)."""
+    for option in reversed(
+        [
+            click.option("--python-version", help='e.g. "3.11" (default: this interpreter).'),
+            click.option("--platform", help="A platform tag, e.g. linux_x86_64."),
+            click.option("--os-name", help='e.g. "fedora".'),
+            click.option("--os-version", help='e.g. "40".'),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument(
+    "project", default=".", type=click.Path(exists=True, path_type=Path), required=False
+)
+@click.option(
+    "-r",
+    "--requirements",
+    "requirements_file",
+    type=click.Path(path_type=Path),
+    help="The project file to read (default: the first of pyproject.toml, requirements.in, "
+    "requirements.txt, Pipfile in PROJECT).",
+)
+@click.option("--extra", "extras", multiple=True, help="Optional dependencies to add (pyproject).")
+@click.option(
+    "--group", "groups", multiple=True, help="A dependency group to add (pyproject; Pipfile: dev)."
+)
+@environment_options
+@RECOMMENDATION
+@click.option(
+    "--format",
+    "lock_format",
+    type=click.Choice(["pylock.toml", "requirements.txt"]),
+    default="pylock.toml",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The lock file."
+)
+@click.option("--learn", is_flag=True, help="Solve unknown packages first (needs --token).")
+@click.option("--time-limit-ms", type=click.IntRange(1, 20_000), help="How long to search.")
+@SERVER
+@TOKEN
+@DATA_DIR
+@GRAPH
+def advise(
+    project: Path,
+    requirements_file: Path | None,
+    extras: tuple[str, ...],
+    groups: tuple[str, ...],
+    python_version: str | None,
+    platform: str | None,
+    os_name: str | None,
+    os_version: str | None,
+    recommendation_type: str,
+    lock_format: str,
+    output: Path | None,
+    learn: bool,
+    time_limit_ms: int | None,
+    server: str | None,
+    token: str | None,
+    data_dir: Path,
+    graph_url: str | None,
+) -> None:
+    """Lock a project: write the recommended stack (pylock.toml or requirements.txt) and
+    print why each package has its version.
+
+    Exit codes: 0 locked; 1 no stack (why is printed); 2 bad input (file and line
+    printed); 3 the server could not be reached.
+    """
+    from thoth_graphql.client.command import AdviseOptions, run_advise
+
+    if learn and not token:
+        raise click.UsageError("--learn needs a write token (--token or THOTH_TOKEN)")
+    options = AdviseOptions(
+        project=requirements_file or project,
+        extras=extras,
+        groups=groups,
+        environment=_environment(python_version, platform, os_name, os_version),
+        recommendation_type=recommendation_type,
+        format=lock_format,
+        output=output,
+        learn=learn,
+        time_limit_ms=time_limit_ms,
+    )
+    with _client(server, graph_url, data_dir, token) as client:
+        code = run_advise(client, options)
+    sys.exit(code)
+
+
+@main.group()
+def bot() -> None:
+    """The update bot: keep projects' lock files at what advise recommends."""
+
+
+@bot.command("update")
+@click.argument("repository", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@environment_options
+@RECOMMENDATION
+@click.option("--dry-run", is_flag=True, help="Print the message and the diff; commit nothing.")
+@SERVER
+@TOKEN
+@DATA_DIR
+@GRAPH
+def bot_update(
+    repository: Path,
+    python_version: str | None,
+    platform: str | None,
+    os_name: str | None,
+    os_version: str | None,
+    recommendation_type: str,
+    dry_run: bool,
+    server: str | None,
+    token: str | None,
+    data_dir: Path,
+    graph_url: str | None,
+) -> None:
+    """Commit the recommended lock of the project in REPOSITORY (a clean git working tree)
+    on a branch thoth/update-<date>, with each changed package and why; nothing when
+    nothing changes.
+
+    Exit codes as `advise`: 0 done (or nothing to do); 1 no stack; 2 bad input, a dirty
+    tree among it; 3 the server could not be reached.
+    """
+    from thoth_graphql.bot.command import UpdateOptions, run_update
+
+    options = UpdateOptions(
+        repository=repository,
+        environment=_environment(python_version, platform, os_name, os_version),
+        recommendation_type=recommendation_type,
+        dry_run=dry_run,
+    )
+    with _client(server, graph_url, data_dir, token) as client:
+        code = run_update(client, options)
+    sys.exit(code)

@@ -28,9 +28,11 @@ from tests.scorer.universe import DEMO, expected_resolution, resolvelib_case
 from thoth_graphql import advise as advise_module
 from thoth_graphql.advise import advise_service_for, server_environment
 from thoth_graphql.api import create_app
+from thoth_graphql.api.advise import MAX_REQUIREMENTS
 from thoth_graphql.domain import TokenScope, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot
+from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 HERE = {"pythonVersion": "3.11", "platform": "linux_x86_64"}
@@ -359,7 +361,7 @@ async def test_the_environment_defaults_to_the_servers_interpreter(ask: GraphQLC
         ({"requirements": ["app", "lib>=", "ok"]}, "input.requirements[1]"),
         ({"requirements": []}, "input.requirements"),
         ({"requirements": ["app"], "constraints": ["lib ==="]}, "input.constraints[0]"),
-        ({"requirements": ["app"] * 201}, "input.requirements"),
+        ({"requirements": ["app"] * (MAX_REQUIREMENTS + 1)}, "input.requirements"),
         ({"requirements": ["app"], "count": 0}, "input.count"),
         ({"requirements": ["app"], "count": 21}, "input.count"),
         ({"requirements": ["app"], "timeLimitMs": 0}, "input.timeLimitMs"),
@@ -405,10 +407,12 @@ async def test_one_closure_load_per_root_set_until_a_write(
     await advise(ask, ["app>=1"], count=2)
     await advise(ask, ["APP"], recommendationType="TESTING")
     assert service.closures_loaded == 1
-    assert service.observations_loaded == 2  # installability, and the stacks here
+    # Installability came with the first (LATEST too leaves out what cannot install),
+    # the stacks observed here with TESTING.
+    assert service.observations_loaded == 2
     await advise(ask, ["app"], recommendationType="STABLE")
     assert service.observations_loaded == 2
-    assert small.round_trips - before == 2 + 2 + 2 + 2  # generation reads, two reads
+    assert small.round_trips - before == 2 + 2 + 2 + 1  # generation reads, the stacks
     await record(ask, "SUCCESS", app="2.0", lib="3.0")
     await advise(ask, ["app"])
     assert service.closures_loaded == 2
@@ -438,11 +442,11 @@ def slow_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     loop_thread = threading.get_ident()
     real = advise_module.advise
 
-    def slow(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
+    def slow(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
         if threading.get_ident() != loop_thread:
             off_loop.set()
         time.sleep(0.5)
-        return real(snapshot, request)
+        return real(snapshot, request, budget)
 
     monkeypatch.setattr(advise_module, "advise", slow)
     yield off_loop
@@ -459,3 +463,55 @@ async def test_a_long_search_never_blocks_other_requests(
     assert not searching.done()
     assert chosen(await searching) == {"app": "2.0", "lib": "3.0"}
     assert slow_scorer.is_set()
+
+
+# -- real-world sizes, time limits and load ----------------------------------------------
+
+
+async def test_two_thousand_requirements_are_accepted(ask: GraphQLClient) -> None:
+    answer = await advise(ask, ["app", *(f"lib>=1.{i % 10}" for i in range(1999))])
+    assert chosen(answer) == {"app": "2.0", "lib": "3.0"} and answer["optimal"]
+
+
+@pytest.mark.parametrize("optimal", [True, False])
+async def test_only_proven_answers_are_served_from_the_read_cache(
+    ask: GraphQLClient, monkeypatch: pytest.MonkeyPatch, optimal: bool
+) -> None:
+    calls: list[AdviseRequest] = []
+
+    def scorer(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
+        calls.append(request)
+        return AdviseResult(optimal=optimal)
+
+    monkeypatch.setattr(advise_module, "advise", scorer)
+    for _ in range(2):
+        answer = await advise(ask, ["app"])
+        assert answer["optimal"] is optimal and answer["stacks"] == []
+    # A time-limited non-answer is asked again; a proven one comes from the cache.
+    assert len(calls) == (1 if optimal else 2)
+
+
+async def test_a_saturated_server_answers_unavailable_within_the_time_limit(
+    ask: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release_all = threading.Event()
+
+    def stuck(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
+        release_all.wait(10)
+        return AdviseResult(optimal=False)
+
+    monkeypatch.setattr(advise_module, "advise", stuck)
+    busy = [
+        asyncio.create_task(advise(ask, [f"app>=0.{i}"])) for i in range(advise_module.COMPUTATIONS)
+    ]
+    await asyncio.sleep(0.2)
+    try:
+        result = await ask(
+            ADVISE, input={"requirements": ["lib"], "timeLimitMs": 300, "runtimeEnvironment": HERE}
+        )
+        assert result.codes == ["UNAVAILABLE"]
+        assert "saturated" in result.errors[0]["message"]
+    finally:
+        release_all.set()
+        await asyncio.gather(*busy)
+    assert (await advise(ask, ["lib"]))["stacks"] == []  # served again once a turn is free

@@ -30,9 +30,11 @@ async def test_cheroot_through_the_store_and_the_cache(tmp_path: Path) -> None:
         assert first == again and first.optimal
         assert {p.name: p.version for p in first.stacks[0].packages}["pytest"] == "3.10.1"
         assert service.closures_loaded == 1
-        # One generation read plus one load_closure (one trip per level of depth).
+        # One generation read, one load_closure (one trip per level of depth) and one
+        # installability read (LATEST too leaves out what is known not to install).
         closure = await store.load_closure(list(service_roots(request)))
-        assert trips == 1 + closure.round_trips == 1 + closure.depth
+        assert trips == 1 + closure.round_trips + 1 == 1 + closure.depth + 1
+        assert service.observations_loaded == 1
         unknown = await service.advise(AdviseRequest(("no-such-package",)))
         assert unknown.stacks == () and unknown.unresolved[0].startswith("no-such-package:")
     finally:

@@ -10,7 +10,7 @@ import strawberry
 from packaging.requirements import InvalidRequirement, Requirement
 
 from thoth_graphql import scorer
-from thoth_graphql.advise import server_environment
+from thoth_graphql.advise import AdviseBusy, server_environment
 from thoth_graphql.analyses.requests import solver_spec
 from thoth_graphql.api.advisories import Advisory
 from thoth_graphql.api.analyses import Analysis
@@ -18,13 +18,14 @@ from thoth_graphql.api.analysis_requests import enqueue
 from thoth_graphql.api.auth import authorize
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironmentInput
-from thoth_graphql.api.errors import UserInputError
+from thoth_graphql.api.errors import CodedError, ErrorCode, UserInputError
 from thoth_graphql.api.observations import Installability, StackObservation
 from thoth_graphql.api.types import PackageVersion
 from thoth_graphql.domain import TokenScope
 
-MAX_REQUIREMENTS = 200
-"""The most requirements (and, separately, constraints) one request takes."""
+MAX_REQUIREMENTS = 5000
+"""The most requirements (and, separately, constraints) one request takes: real sets
+reach 1,000 (home-assistant) and constraint files more."""
 MAX_REQUIREMENT_LENGTH = 1000
 MAX_COUNT = 20
 """The most stacks one request asks for."""
@@ -286,6 +287,12 @@ class AdviseResult:
         description="Whether the answer is proven: the best stacks, or that none exists. "
         "False when the time limit ran out first."
     )
+    notes: list[str] = strawberry.field(
+        default_factory=list,
+        description="What the answer leaves out and why, e.g. dependency markers that "
+        "cannot be evaluated in this environment (their dependencies were taken not to "
+        "apply).",
+    )
     analyses: list[Analysis] = strawberry.field(
         default_factory=list,
         description="The solver analyses queued for unknown packages (`solveUnknown`); "
@@ -306,6 +313,7 @@ class AdviseResult:
             ),
             unresolved=list(result.unresolved),
             optimal=result.optimal,
+            notes=list(result.notes),
         )
 
 
@@ -314,7 +322,13 @@ async def advise(info: Info, input: AdviseInput) -> AdviseResult:
     request = input.to_request("input")
     # Queuing analyses is a write, so it needs a write token even inside a query.
     token = await authorize(info, TokenScope.WRITE) if input.solve_unknown else None
-    result = await info.context.advisor.advise(request)
+    try:
+        result = await info.context.advisor.advise(request)
+    except AdviseBusy as busy:
+        raise CodedError(ErrorCode.UNAVAILABLE, f"advise is saturated: {busy}; retry") from None
+    if not result.optimal:
+        # Cut short by the time limit: another try may do better, so it is never cached.
+        info.context.provisional = True
     answer = AdviseResult.from_scorer(result)
     if token is not None and result.missing:
         specs = [solver_spec(name, environment=request.environment) for name in result.missing]

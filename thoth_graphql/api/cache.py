@@ -113,5 +113,6 @@ class ReadCacheExtension(SchemaExtension):
             return
         yield
         result = execution.result
-        if isinstance(result, GraphQLExecutionResult) and not result.errors:
+        provisional = getattr(context, "provisional", False)
+        if isinstance(result, GraphQLExecutionResult) and not result.errors and not provisional:
             cache.put(key, generation, result)

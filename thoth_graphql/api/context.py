@@ -29,6 +29,8 @@ class Context:
     response: Response | WebSocket | None = None
     cache: ReadCache = field(init=False)
     advisor: AdviseService = field(init=False)
+    provisional: bool = field(init=False, default=False)
+    """Set by a resolver whose answer was cut short (a time limit): it is not cached."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 

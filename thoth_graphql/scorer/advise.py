@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from dataclasses import replace
 
+from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.explanation import explain
 from thoth_graphql.scorer.justification import justify
+from thoth_graphql.scorer.lexicographic import Lexicographic
 from thoth_graphql.scorer.objectives import Objective, objective_for
-from thoth_graphql.scorer.requirements import read_demands
+from thoth_graphql.scorer.requirements import Demands, RootDemand, read_demands
 from thoth_graphql.scorer.search import Search, Solution
-from thoth_graphql.scorer.snapshot import EnvironmentView, Snapshot
+from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex, Snapshot
 from thoth_graphql.scorer.types import (
     AdviseRequest,
     AdviseResult,
@@ -21,29 +24,85 @@ DEFAULT_TIME_LIMIT_MS = 10_000
 """How long a search may run when the request sets no `time_limit_ms`."""
 
 
-def advise(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
-    """The best `request.count` stacks for the request's objective over a snapshot."""
-    started = time.monotonic()
-    limit_ms = request.time_limit_ms if request.time_limit_ms is not None else DEFAULT_TIME_LIMIT_MS
-    deadline = started + max(limit_ms, 0) / 1000
+def advise(
+    snapshot: Snapshot, request: AdviseRequest, budget: Budget | None = None
+) -> AdviseResult:
+    """The best `request.count` stacks for the request's objective over a snapshot.
+
+    LATEST (and any objective whose costs are all zero here) is answered by the SAT
+    engine, one proven package at a time; the costed objectives and top-k by the branch
+    and bound search. Either way, when no stack exists the SAT engine's minimal unsat core
+    is what the explanation starts from.
+    """
+    if budget is None:
+        limit_ms = request.time_limit_ms
+        budget = Budget.of_ms(DEFAULT_TIME_LIMIT_MS if limit_ms is None else limit_ms)
     view = snapshot.view(request.environment)
+    result = _answer(view, request, budget)
+    undecidable = view.markers.undecidable
+    if not undecidable:
+        return result
+    notes = tuple(
+        f"marker {marker!r} cannot be evaluated here ({why}); its dependencies were left out"
+        for marker, why in sorted(undecidable.items())
+    )
+    return replace(result, notes=result.notes + notes)
+
+
+def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> AdviseResult:
     demands = read_demands(view, request.requirements, request.constraints)
     if demands.unresolved:
         return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))
     objective = objective_for(view, request)
-    search = Search(view, demands.roots, demands.limits, objective, request.count, deadline)
-    outcome = search.run()
-    if outcome.solutions:
-        stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
-        return AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
-    if not outcome.complete:
+    encoding = encoding_of(view)
+    if objective.lexicographic and request.count <= 1:
+        found = Lexicographic(encoding, demands, objective, budget).run()
+        if found.solution is not None:
+            stack = _stack(view, found.solution, objective)
+            return AdviseResult(stacks=(stack,), optimal=found.complete, explored=found.questions)
+        roots = found.conflicting_roots
+        explored = found.questions
+    else:
+        search = Search(view, demands.roots, demands.limits, objective, request.count, budget)
+        outcome = search.run()
+        if outcome.solutions:
+            stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
+            return AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
+        roots = None
+        if outcome.complete:
+            roots = Lexicographic(encoding, demands, objective, budget).run().conflicting_roots
+        explored = outcome.nodes
+    if roots is None:
         # Out of time before any stack: neither a stack nor a proof that none exists.
-        return AdviseResult(optimal=False, explored=outcome.nodes)
-    unsatisfiable = explain(view, demands, objective, outcome, deadline)
+        return AdviseResult(optimal=False, explored=explored)
+    return _unsatisfiable(view, demands, roots, objective, encoding, budget, explored)
+
+
+def encoding_of(view: EnvironmentView) -> Encoding:
+    """The view's SAT encoding, made on first use and kept with the view."""
+    with view.lock:
+        if view.encoding is None:
+            view.encoding = Encoding(view)
+        return view.encoding
+
+
+def _unsatisfiable(
+    view: EnvironmentView,
+    demands: Demands,
+    roots: list[RootDemand],
+    objective: Objective,
+    encoding: Encoding,
+    budget: Budget,
+    explored: int,
+) -> AdviseResult:
+    def admits(package: PackageIndex, bits: int, extras: tuple[str, ...]) -> bool:
+        return encoding.admits(package, bits, extras, budget)
+
+    unsatisfiable = explain(view, demands, roots, objective, admits, budget)
     missing = tuple(
         name
         for name in unsatisfiable.packages
-        if name in outcome.missing or name in snapshot.missing
+        if name in encoding.missing or name in view.snapshot.missing
     )
     unresolved = tuple(
         f"{name}: not in the knowledge graph; request a solver analysis for it" for name in missing
@@ -53,7 +112,7 @@ def advise(snapshot: Snapshot, request: AdviseRequest) -> AdviseResult:
         unresolved=unresolved,
         optimal=True,
         missing=missing,
-        explored=outcome.nodes,
+        explored=explored,
     )
 
 

@@ -1,41 +1,60 @@
 """Why no stack exists: minimal chains of requirements from the roots to the clash.
 
-First the request is shrunk to a minimal set of requirements that still has no stack
-(each one left out in turn), so no bystander appears. Then either every release a
-requirement admits is dead (it needs, at some depth, a package the graph does not know
-or that has no usable release), and the chains follow that down to it; or versions
-clash, and the chains lead from the roots to each requirement on the clashing package.
+The SAT engine first shrinks the request to a minimal set of requirements that still has
+no stack (an unsat core, each requirement left out in turn), so no bystander appears.
+Then either every release a requirement admits is dead (it needs, at some depth, a
+package the graph does not know or that no valid stack can hold), and the chains follow
+that down to it; or versions clash, and the chains lead from the roots to each
+requirement on the clashing package. Every step honours the request's budget; what is
+not found in time is left out, never waited for.
 """
 
 from __future__ import annotations
 
-import time
 from collections import deque
+from collections.abc import Callable
 
 from thoth_graphql.scorer.bitset import members
+from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands, RootDemand
-from thoth_graphql.scorer.search import Outcome, Search
+from thoth_graphql.scorer.search import Search
 from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex
 from thoth_graphql.scorer.types import Unsatisfiable
 
 _MAX_CHAINS = 6
 _DEPTH = 12
+_CLASH_SHARE = 0.5
+"""The share of the remaining budget the search for the clashing package may use."""
+
+Admits = Callable[[PackageIndex, int, tuple[str, ...]], bool]
+"""Whether some valid stack holds a release of the package in the bits with the extras."""
 
 
 def explain(
     view: EnvironmentView,
     demands: Demands,
+    roots: list[RootDemand],
     objective: Objective,
-    outcome: Outcome,
-    deadline: float,
+    admits: Admits,
+    budget: Budget,
 ) -> Unsatisfiable:
-    """The Unsatisfiable answer for a request whose search found no stack."""
-    roots = _minimal_roots(view, demands, objective, deadline)
+    """The Unsatisfiable answer for a request whose minimal conflicting roots are known."""
     chains: list[str] = []
     culprits: list[str] = []
+    memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
+
+    def alive(package: PackageIndex, bits: int, extras: tuple[str, ...]) -> bool:
+        key = (package.id, bits, extras)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = budget.expired() or admits(package, bits, extras)
+        return found
+
     for root in roots:
-        found = _dead_chains(view, root.package, root.bits, root.extras, root.text, 0)
+        found = _dead_chains(
+            view, alive, budget, root.package, root.bits, root.extras, root.text, set()
+        )
         if found:
             for chain, culprit in found:
                 if chain not in chains:
@@ -45,13 +64,14 @@ def explain(
             break
     if not chains:
         minimal = Demands(roots=roots, limits=demands.limits)
-        rerun = Search(view, minimal.roots, minimal.limits, objective, 1, deadline).run()
-        sites = rerun.conflict_sites or outcome.conflict_sites
-        if sites:
+        share = budget.share(_CLASH_SHARE)
+        search = Search(view, minimal.roots, minimal.limits, objective, 1, share)
+        sites = search.run().conflict_sites
+        if sites and not budget.expired():
             top = max(sites.values())
             clashing = sorted(p for p, n in sites.items() if n == top)[:1]
             culprits = [view.snapshot.by_id[p].name for p in clashing]
-            chains = _clash_chains(view, minimal, clashing[0]) if clashing else []
+            chains = _clash_chains(view, minimal, clashing[0], budget) if clashing else []
     if not chains:
         for root in roots:
             chains.append(f"{root.text}: {_why_no_release(view, root)}")
@@ -74,60 +94,34 @@ def _why_no_release(view: EnvironmentView, root: RootDemand) -> str:
     return "no combination of its dependencies fits"
 
 
-def _minimal_roots(
-    view: EnvironmentView, demands: Demands, objective: Objective, deadline: float
-) -> list[RootDemand]:
-    """Leave out each requirement in turn; keep it only if the rest have a stack."""
-    kept = list(demands.roots)
-    for demand in list(kept):
-        if len(kept) == 1 or time.monotonic() > deadline:
-            break
-        trial = [d for d in kept if d is not demand]
-        outcome = Search(view, trial, demands.limits, objective, 1, deadline).run()
-        if not outcome.solutions and outcome.complete:
-            kept = trial
-    return kept
-
-
 def _label(package: PackageIndex, index: int) -> str:
     return f"{package.name}=={package.versions[index]}"
 
 
-def _alive(view: EnvironmentView, package: PackageIndex, bits: int, extras: tuple[str, ...]) -> int:
-    """The admitted releases not proven dead, counting the dependencies extras add."""
-    dead = view.dead([package])
-    alive = bits & view.usable(package) & ~dead.get(package.id, 0)
-    if not extras:
-        return alive
-    keep = 0
-    for i in members(alive):
-        ok = True
-        for extra in extras:
-            for edge in view.extra_edges(package, i, extra):
-                if edge.target is None or not _alive(view, edge.target, edge.bits, edge.extras):
-                    ok = False
-        if ok:
-            keep |= 1 << i
-    return keep
-
-
 def _dead_chains(
     view: EnvironmentView,
+    alive: Admits,
+    budget: Budget,
     package: PackageIndex,
     bits: int,
     extras: tuple[str, ...],
     head: str,
-    depth: int,
+    visited: set[int],
 ) -> list[tuple[str, str]]:
-    """Chains showing that no release of `package` admitted by `bits` can be installed."""
-    if depth > _DEPTH or _alive(view, package, bits, extras):
+    """Chains showing that no release of `package` admitted by `bits` can be installed.
+
+    A package already on the chain is not followed again, so a cycle ends the chain."""
+    if len(visited) > _DEPTH or package.id in visited or alive(package, bits, extras):
         return []
+    visited = visited | {package.id}
     admitted = bits & view.usable(package)
     if not admitted:
         return [(f"{head}: no release of {package.name} is usable here", package.name)]
     out: list[tuple[str, str]] = []
     seen_edges: set[str] = set()
     for i in members(admitted):
+        if budget.expired():
+            break
         edges = list(view.edges(package, i))
         for extra in extras:
             edges += view.extra_edges(package, i, extra)
@@ -141,16 +135,20 @@ def _dead_chains(
                 missing = f"{step}: {edge.target_name} is not in the knowledge graph"
                 out.append((missing, edge.target_name))
                 break
-            if not _alive(view, target, edge.bits, edge.extras):
+            if not alive(target, edge.bits, edge.extras):
                 seen_edges.add(edge.text)
-                out += _dead_chains(view, target, edge.bits, edge.extras, step, depth + 1)
+                out += _dead_chains(
+                    view, alive, budget, target, edge.bits, edge.extras, step, visited
+                )
                 break
         if len(out) >= _MAX_CHAINS:
             break
     return out
 
 
-def _clash_chains(view: EnvironmentView, demands: Demands, culprit: int) -> list[str]:
+def _clash_chains(
+    view: EnvironmentView, demands: Demands, culprit: int, budget: Budget
+) -> list[str]:
     """Shortest chains from the roots to every distinct requirement on the culprit."""
     chains: list[str] = []
     texts: set[str] = set()
@@ -165,7 +163,7 @@ def _clash_chains(view: EnvironmentView, demands: Demands, culprit: int) -> list
     for limit in demands.limits:
         if limit.package.id == culprit:
             chains.append(f"{limit.text} (constraint)")
-    while queue and len(chains) < _MAX_CHAINS:
+    while queue and len(chains) < _MAX_CHAINS and not budget.expired():
         package, bits, extras, head = queue.popleft()
         for i in members(bits & view.usable(package)):
             edges = list(view.edges(package, i))

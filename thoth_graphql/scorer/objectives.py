@@ -84,8 +84,8 @@ def objective_for(view: EnvironmentView, request: AdviseRequest) -> Objective:
     """The objective of a request's recommendation type over one snapshot view."""
     kind = request.recommendation_type
     objective = Objective(kind)
-    if kind is RecommendationType.LATEST:
-        return objective
+    # Every type, LATEST too, leaves out what is known not to install here: recommending
+    # it would only send the user to a failing `pip install`.
     _exclude_uninstallable(view, request, objective)
     if kind is RecommendationType.STABLE:
         _stable(view, request, objective)

@@ -11,10 +11,10 @@ proven to hold no stack, so it never changes which stack is found first.
 from __future__ import annotations
 
 import contextlib
-import time
 from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members
+from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import RootDemand
 from thoth_graphql.scorer.snapshot import Edge, EnvironmentView
@@ -105,13 +105,13 @@ class Search:
         limits: list[RootDemand],
         objective: Objective,
         count: int = 1,
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.view = view
         self.packages = view.snapshot.by_id
         self.objective = objective
         self.count = max(1, count)
-        self.deadline = deadline
+        self.budget = budget
         n = len(self.packages)
         self.dom = [-1] * n  # -1: not touched in this search yet
         self.chosen = [-1] * n
@@ -306,7 +306,9 @@ class Search:
             return conflict
         active = self.extras[p]
         if active:
-            for extra, since in active.items():
+            # A copy: an extra's dependencies may request more extras of p itself
+            # (`a[all]` -> `a[b]`), which _add_extras applies as it adds them.
+            for extra, since in list(active.items()):
                 edges = self.view.extra_edges(package, v, extra)
                 if edges:
                     conflict = self._apply_edges(p, edges, lvl, {since})
@@ -392,7 +394,7 @@ class Search:
         bound or from stacks already found, which are not conflicts.
         """
         self.nodes += 1
-        if self.deadline is not None and self.nodes & 63 == 1 and time.monotonic() > self.deadline:
+        if self.budget is not None and self.nodes & 63 == 1 and self.budget.expired():
             self.complete = False
             raise _Stop
         p = self._next()

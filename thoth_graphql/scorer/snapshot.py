@@ -8,8 +8,9 @@ environment too (markers, requires-python) is cached on its `EnvironmentView`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -17,6 +18,9 @@ from packaging.version import InvalidVersion, Version
 from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
 from thoth_graphql.scorer.markers import MarkerEvaluator
 from thoth_graphql.store.port import Closure, StoredRelease
+
+if TYPE_CHECKING:
+    from thoth_graphql.scorer.encoding import Encoding
 
 ReleaseRecord = StoredRelease | Release
 """A release with its dependencies, as the store reads it back or as ingest parses it."""
@@ -189,7 +193,9 @@ class EnvironmentView:
         "_edges",
         "_extra_edges",
         "_usable",
+        "encoding",
         "environment",
+        "lock",
         "markers",
         "snapshot",
     )
@@ -202,6 +208,9 @@ class EnvironmentView:
         self._edges: dict[tuple[int, int], tuple[Edge, ...]] = {}
         self._extra_edges: dict[tuple[int, int, str], tuple[Edge, ...]] = {}
         self._dead: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.encoding: Encoding | None = None
+        """The SAT encoding of this view, made by the first request that needs it."""
 
     def usable(self, package: PackageIndex) -> int:
         """The versions whose requires-python admits this interpreter."""

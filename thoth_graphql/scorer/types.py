@@ -132,5 +132,9 @@ class AdviseResult:
     optimal: bool = False
     missing: tuple[str, ...] = ()
     """Canonical names of required packages the graph does not know (to be solved)."""
-    explored: int = 0
-    """Search nodes visited (for benches and tests; not part of the GraphQL contract)."""
+    notes: tuple[str, ...] = ()
+    """What the answer leaves out and why: dependency markers that cannot be evaluated
+    here (their dependencies were taken not to apply), a closure still loading."""
+    explored: int = field(default=0, compare=False)
+    """Search nodes visited or SAT questions asked (for benches; not part of the answer,
+    so it is left out of comparisons: a warm engine asks fewer)."""

@@ -1,0 +1,321 @@
+"""LATEST as a sequence of SAT questions: each package, in the decision order of
+docs/advise.md, gets the newest release with which a valid stack still exists.
+
+A CDCL solver (CaDiCaL) answers "is there a valid stack with these releases fixed and
+this package among these versions?", learning from every conflict over the whole
+encoding, which is what deep backtracking (boto3 against an old urllib3) needs. The
+first model already picks the newest release of most packages (the encoding asks it to
+try them first), so a package costs a question only when a newer release than the
+model's might still fit: then a binary search over its candidates, newest first, finds
+the newest that does. The releases fixed so far are assumptions, so every answer is
+proven: a package keeps an older release only when the solver refuted each newer one.
+
+The rules that depend on the whole stack (a pre-release only when no final release fits,
+a yanked release only when pinned) are checked on the stack found; a violation adds a
+clause for this request and the descent starts again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from thoth_graphql.scorer.bitset import members, newest
+from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.encoding import Encoding
+from thoth_graphql.scorer.objectives import Objective
+from thoth_graphql.scorer.requirements import Demands, RootDemand
+from thoth_graphql.scorer.search import Constraint, Solution
+from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+
+_RESTARTS = 64
+"""Descents restarted for whole-stack rules before the search gives up unproven."""
+
+
+class _OutOfTime(Exception):
+    """The budget ran out (or the request went away) during a SAT call."""
+
+
+@dataclass(slots=True)
+class LexicographicOutcome:
+    """A proven LATEST stack, or the minimal roots that have none, or neither in time."""
+
+    solution: Solution | None = None
+    complete: bool = False
+    conflicting_roots: list[RootDemand] | None = None
+    """When no stack exists: a minimal subset of the roots that already has none."""
+    missing: set[str] = field(default_factory=set)
+    questions: int = 0
+    """SAT calls made (for benches and tests)."""
+
+
+class Lexicographic:
+    """One LATEST question over an encoding, holding the encoding's lock while it runs."""
+
+    def __init__(
+        self, encoding: Encoding, demands: Demands, objective: Objective, budget: Budget
+    ) -> None:
+        self.encoding = encoding
+        self.view: EnvironmentView = encoding.view
+        self.packages = self.view.snapshot.by_id
+        self.demands = demands
+        self.objective = objective
+        self.budget = budget
+        self.outcome = LexicographicOutcome()
+        self._model: list[int] = []
+        self._selectors: list[int] = []
+
+    def run(self) -> LexicographicOutcome:
+        with self.encoding.lock:
+            try:
+                self._run()
+            except _OutOfTime:
+                self.outcome.complete = False
+            finally:
+                for selector in self._selectors:
+                    self.encoding.add([-selector])  # this request's clauses are gone
+        return self.outcome
+
+    # -- the question ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        encoding = self.encoding
+        common = self._selector()
+        roots = {self._selector(): root for root in self.demands.roots}
+        for selector, root in roots.items():
+            self._require_root(selector, root)
+        for limit in self.demands.limits:
+            p = limit.package.id
+            for v in members(self.view.usable(limit.package) & ~limit.bits):
+                encoding.add([-common, -encoding.release(p, v)])
+        for p, mask in self.objective.excluded.items():
+            for v in members(mask):
+                encoding.add([-common, -encoding.release(p, v)])
+        encoding.flush()
+        encoding.apply_phases()
+        self.outcome.missing = set(encoding.missing)
+        pinned = {r.package.id for r in self.demands.roots if r.pinned}
+        base = [common, *roots]
+        base += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
+        if not self._solve(base):
+            self.outcome.conflicting_roots = self._minimal_roots(base, roots)
+            self.outcome.complete = True
+            return
+        for _ in range(_RESTARTS):
+            solution = self._descend(base)
+            if self._whole_stack_rules_hold(solution, common):
+                self.outcome.solution = solution
+                self.outcome.complete = True
+                return
+            if not self._solve(base):
+                self.outcome.conflicting_roots = self._minimal_roots(base, roots)
+                self.outcome.complete = True
+                return
+        raise _OutOfTime
+
+    def _selector(self) -> int:
+        selector = self.encoding.new_var()
+        self._selectors.append(selector)
+        return selector
+
+    def _require_root(self, selector: int, root: RootDemand) -> None:
+        encoding = self.encoding
+        p = root.package.id
+        admitted = root.bits & self.view.usable(root.package)
+        encoding.add([-selector, *(encoding.release(p, v) for v in members(admitted))])
+        for extra in root.extras:
+            encoding.add([-selector, encoding.extra_var(p, extra)])
+
+    def _solve(self, assumptions: list[int]) -> bool:
+        self.outcome.questions += 1
+        answer = self.encoding.solve(assumptions, self.budget)
+        if answer is None:
+            raise _OutOfTime
+        if answer:
+            self._model = self.encoding.solver.get_model() or []
+        return answer
+
+    def _chosen(self, p: int) -> int:
+        first = self.encoding.release(p, 0)
+        model = self._model
+        for v in range(len(self.packages[p].versions)):
+            if model[first + v - 1] > 0:
+                return v
+        raise AssertionError(f"{self.packages[p].name} is required but the model has none")
+
+    # -- the descent ----------------------------------------------------------------------
+
+    def _descend(self, base: list[int]) -> Solution:
+        """Fix packages in decision order, each at the newest release that still fits."""
+        state = _Descent(self)
+        for limit in self.demands.limits:
+            p = limit.package.id
+            state.constrain(p, 0, -1, limit.bits, limit.names_pre, limit.pinned, limit.text)
+        for root in self.demands.roots:
+            p = root.package.id
+            state.require(p, 0)
+            state.constrain(p, 0, -1, root.bits, root.names_pre, root.pinned, root.text)
+            state.add_extras(p, root.extras, 0)
+        assumptions = list(base)
+        while state.frontier:
+            p = min(state.frontier, key=lambda q: (state.frontier[q], self.packages[q].name))
+            v = self._newest_that_fits(p, state.candidates(p), assumptions)
+            assumptions.append(self.encoding.release(p, v))
+            state.decide(p, v)
+        return state.solution()
+
+    def _newest_that_fits(self, p: int, order: list[int], assumptions: list[int]) -> int:
+        """Binary search over p's candidates, newest first, for the first one that fits."""
+        chosen = self._chosen(p)
+        hi = order.index(chosen) if chosen in order else len(order)
+        lo = 0  # order[:lo] is refuted; order[hi] (or the model's choice) fits
+        encoding = self.encoding
+        while lo < hi:
+            mid = (lo + hi) // 2
+            probe = self._selector()
+            encoding.add([-probe, *(encoding.release(p, v) for v in order[lo : mid + 1])])
+            if self._solve([*assumptions, probe]):
+                chosen = self._chosen(p)
+                hi = order.index(chosen)
+            else:
+                lo = mid + 1
+            encoding.add([-probe])
+        return order[hi] if hi < len(order) else chosen
+
+    # -- whole-stack rules ----------------------------------------------------------------
+
+    def _whole_stack_rules_hold(self, solution: Solution, common: int) -> bool:
+        """Pre-releases and yanked releases, checked on the stack; a violation is learned
+        as a clause of this request."""
+        encoding = self.encoding
+        holds = True
+        for p, v in solution.chosen.items():
+            package = self.packages[p]
+            constraints = solution.constraints[p]
+            bit = 1 << v
+            if package.yanked_mask & bit and not any(c.pinned for c in constraints):
+                encoding.add([-common, -encoding.release(p, v)])
+                holds = False
+                continue
+            if package.final_mask & bit or any(c.names_pre for c in constraints):
+                continue
+            allowed = self.view.usable(package) & ~self.objective.excluded.get(p, 0)
+            for c in constraints:
+                allowed &= c.bits
+            finals = allowed & package.final_mask & ~package.yanked_mask
+            if finals:
+                final = newest(finals)
+                reasons = [
+                    encoding.activation(q, w, extra)
+                    for q, w, extra, edge in encoding.into.get(p, ())
+                    if edge.names_pre or not (edge.bits >> final) & 1
+                ]
+                encoding.add([-common, -encoding.release(p, v), *reasons])
+                holds = False
+        return holds
+
+    # -- unsatisfiable --------------------------------------------------------------------
+
+    def _minimal_roots(self, base: list[int], roots: dict[int, RootDemand]) -> list[RootDemand]:
+        """Shrink the roots of the unsat core: drop each whose absence keeps it unsat."""
+        others = [a for a in base if a not in roots]
+        core = set(self.encoding.solver.get_core() or roots)
+        kept = [s for s in roots if s in core]
+        for selector in list(kept):
+            if len(kept) == 1 or self.budget.expired():
+                break
+            trial = [s for s in kept if s != selector]
+            if not self._solve(others + trial):
+                found = set(self.encoding.solver.get_core() or trial)
+                kept = [s for s in trial if s in found]
+        return [roots[s] for s in kept]
+
+
+class _Descent:
+    """The packages decided so far, in order, with what requires and narrows each."""
+
+    def __init__(self, search: Lexicographic) -> None:
+        self.search = search
+        self.view = search.view
+        self.packages = search.packages
+        self.excluded = search.objective.excluded
+        self.frontier: dict[int, int] = {}
+        """required, undecided package -> its depth."""
+        self.depth: dict[int, int] = {}
+        self.required_at: dict[int, int] = {}
+        self.chosen: dict[int, int] = {}
+        self.order: list[int] = []
+        self.constraints: dict[int, list[Constraint]] = {}
+        self.extras: dict[int, dict[str, int]] = {}
+
+    def require(self, p: int, depth: int) -> None:
+        if p not in self.depth:
+            self.depth[p] = depth
+            self.required_at[p] = len(self.order)
+            if p not in self.chosen:
+                self.frontier[p] = depth
+
+    def constrain(
+        self, p: int, level: int, requirer: int, bits: int, pre: bool, pin: bool, text: str
+    ) -> None:
+        self.constraints.setdefault(p, []).append(Constraint(level, bits, pre, pin, requirer, text))
+
+    def add_extras(self, p: int, extras: Iterable[str], level: int) -> None:
+        active = self.extras.setdefault(p, {})
+        for extra in extras:
+            if extra in active:
+                continue
+            active[extra] = level
+            v = self.chosen.get(p)
+            if v is not None:
+                self._apply(p, self.view.extra_edges(self.packages[p], v, extra), level)
+
+    def candidates(self, p: int) -> list[int]:
+        """p's admitted releases in LATEST's order: finals, then pre-releases, newest first
+        (by version alone once a requirement names a pre-release); yanked ones last."""
+        package = self.packages[p]
+        admitted = self.view.usable(package) & ~self.excluded.get(p, 0)
+        constraints = self.constraints.get(p, ())
+        for c in constraints:
+            admitted &= c.bits
+        regular = admitted & ~package.yanked_mask
+        if any(c.names_pre for c in constraints):
+            ordered = members(regular)
+        else:
+            finals = regular & package.final_mask
+            ordered = members(finals) + members(regular & ~finals)
+        return ordered + members(admitted & package.yanked_mask)
+
+    def decide(self, p: int, v: int) -> None:
+        self.frontier.pop(p, None)
+        self.chosen[p] = v
+        self.order.append(p)
+        level = len(self.order)
+        package = self.packages[p]
+        self._apply(p, self.view.edges(package, v), level)
+        for extra in list(self.extras.get(p, {})):
+            self._apply(p, self.view.extra_edges(package, v, extra), level)
+
+    def _apply(self, p: int, edges: tuple[Edge, ...], level: int) -> None:
+        depth = self.depth[p] + 1
+        for edge in edges:
+            target: PackageIndex | None = edge.target
+            if target is None:
+                continue  # the encoding never lets such a release be chosen
+            t = target.id
+            self.require(t, depth)
+            self.constrain(t, level, p, edge.bits, edge.names_pre, edge.pinned, edge.text)
+            if edge.extras:
+                self.add_extras(t, edge.extras, level)
+
+    def solution(self) -> Solution:
+        return Solution(
+            chosen=dict(self.chosen),
+            extras={p: tuple(sorted(self.extras[p])) for p in self.order if self.extras.get(p)},
+            cost=0.0,
+            key=tuple(self.chosen[p] for p in self.order),
+            order=tuple(self.order),
+            constraints={p: self.constraints.get(p, []) for p in self.order},
+            depth={p: self.depth[p] for p in self.order},
+            required_by={p: self.required_at[p] for p in self.order},
+        )
