@@ -90,6 +90,16 @@ def _objects_url(objects_url: str | None, data_dir: Path) -> str:
     is_flag=True,
     help="Compute every read afresh (for benchmarks; the cache is never stale).",
 )
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    envvar="THOTH_CORS_ORIGINS",
+    callback=lambda _ctx, _param, values: _cors_origins(values),
+    help="Let browser applications served from ORIGIN (scheme://host[:port], or * for any) "
+    "call the API; repeatable. THOTH_CORS_ORIGINS holds them space-separated. Default: none.",
+)
 def serve(
     host: str,
     port: int,
@@ -99,6 +109,7 @@ def serve(
     workers: int,
     demo: bool,
     no_read_cache: bool,
+    cors_origins: tuple[str, ...],
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser)."""
     import uvicorn
@@ -125,10 +136,25 @@ def serve(
 
     if no_read_cache:
         size_read_cache(store, 0)
-    app = create_app(store, lifespan=lifespan)
-    click.echo(f"thoth-graphql: GraphQL at http://{host}:{port}/graphql", err=True)
+    app = create_app(store, lifespan=lifespan, cors_origins=cors_origins)
+    click.echo(
+        f"thoth-graphql: GraphQL at http://{host}:{port}/graphql, "
+        f"the advise page at http://{host}:{port}/app",
+        err=True,
+    )
+    if cors_origins:
+        click.echo(f"thoth-graphql: CORS allows {', '.join(cors_origins)}", err=True)
     configure_logging()
     uvicorn.run(app, host=host, port=port, log_config=None)
+
+
+def _cors_origins(values: Sequence[str]) -> tuple[str, ...]:
+    from thoth_graphql.api.cors import InvalidOrigin, origin
+
+    try:
+        return tuple(origin(value) for value in values)
+    except InvalidOrigin as error:
+        raise click.BadParameter(str(error), param_hint="--cors-origin") from error
 
 
 async def _load_demo(store: GraphStore) -> None:

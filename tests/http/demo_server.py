@@ -1,6 +1,7 @@
-"""`thoth-graphql serve --demo` as a real process on a free loopback port, stopped by PID.
+"""`thoth-graphql serve` (with `--demo`, or over an empty graph) as a real process on a free
+loopback port, stopped by PID.
 
-Used by the HTTP audit, the browser test and the benchmarks in bench/.
+Used by the HTTP audit, the CORS and browser tests and the benchmarks in bench/.
 """
 
 from __future__ import annotations
@@ -60,6 +61,24 @@ def demo_server(
             *options,
         ]
         with python_server(command, port, log or Path(tmp) / "serve.log", env=env) as url:
+            yield url
+
+
+@contextmanager
+def empty_server(
+    *options: str, port: int | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`thoth-graphql serve` over an empty graph, running no analyses, for the block.
+
+    Yields its base URL; `port` defaults to a free one, `options` go to `serve`.
+    """
+    with tempfile.TemporaryDirectory(prefix="thoth-serve-") as tmp:
+        port = port or free_port()
+        command = [
+            *("-m", "thoth_graphql", "serve", "--host", "127.0.0.1", "--port", str(port)),
+            *("--data-dir", str(Path(tmp) / "data"), "--workers", "0", *options),
+        ]
+        with python_server(command, port, Path(tmp) / "serve.log", env=env) as url:
             yield url
 
 

@@ -8,10 +8,7 @@
 // `offsite` every request the page tried outside the loopback (all refused), `failed` the
 // requests that failed. Saves a screenshot of the page with the result to SCREENSHOT.
 // Exits non-zero only if the browser could not be driven at all; tests/browser judges the rest.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowser, TIMEOUT } from './loopback_browser.mjs';
 
 const [url, query, screenshot] = process.argv.slice(2);
 if (!url || !query || !screenshot) {
@@ -19,50 +16,9 @@ if (!url || !query || !screenshot) {
   process.exit(2);
 }
 
-const TIMEOUT = 30_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-const userDataDir = await mkdtemp(join(tmpdir(), 'thoth-chromium-'));
-const report = { offsite: [], failed: [], pageErrors: [], consoleErrors: [] };
-let context;
+const browser = await openBrowser();
+const { page, report } = browser;
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    chromiumSandbox: false,
-    viewport: { width: 1280, height: 800 },
-    timeout: TIMEOUT,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  context.setDefaultTimeout(TIMEOUT);
-  // Nothing may leave the machine: the page must work from this server alone.
-  await context.route('**/*', (route) => {
-    const target = new URL(route.request().url());
-    if (target.protocol === 'data:' || LOOPBACK.has(target.hostname)) {
-      return route.continue();
-    }
-    report.offsite.push(target.href);
-    return route.abort('blockedbyclient');
-  });
-
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => report.pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') report.consoleErrors.push(message.text());
-  });
-  page.on('requestfailed', (request) =>
-    report.failed.push(`${request.url()}: ${request.failure()?.errorText}`),
-  );
-
   await page.goto(url, { waitUntil: 'load' });
   report.title = await page.title();
 
@@ -92,7 +48,6 @@ try {
   await page.getByLabel('Prettify query').click();
   await page.screenshot({ path: screenshot });
 } finally {
-  await context?.close();
-  await rm(userDataDir, { recursive: true, force: true });
+  await browser.close();
 }
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');
