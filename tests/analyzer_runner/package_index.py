@@ -121,6 +121,8 @@ class PackageIndex:
     pep658: bool = True
     advertise_metadata: bool = True
     ranges: bool = True
+    broken_ranges: bool = False
+    """Answer Range requests with 206 and a Content-Range that does not parse."""
     projects: dict[str, list[IndexFile]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     range_requests: list[tuple[str, str]] = field(default_factory=list)
@@ -244,6 +246,8 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
                 index.range_requests.append((path, asked))
             if asked is not None and index.ranges and status == 200 and path.startswith("/files/"):
                 status, body, headers = _byte_range(asked, body, headers)
+                if index.broken_ranges and status == 206:
+                    headers["Content-Range"] = "bytes garbage"
             index.bytes_sent[path] = index.bytes_sent.get(path, 0) + len(body)
             self.send_response(status)
             for name, value in headers.items():
