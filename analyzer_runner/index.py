@@ -57,13 +57,14 @@ class IndexClient:
 
     async def __aenter__(self) -> IndexClient:
         # trust_env: a middletier may have to reach the index through an egress proxy.
-        user_agent = {"User-Agent": f"thoth-analyzer-runner/{ANALYZER_VERSION}"}
         self._session = aiohttp.ClientSession(
-            timeout=self._timeout, headers=user_agent, trust_env=True
+            timeout=self._timeout,
+            headers={"User-Agent": f"thoth-analyzer-runner/{ANALYZER_VERSION}"},
+            trust_env=True,
         )
         # Range reads (wheel_range.py) go through httpx; redirects followed as aiohttp does.
         self._http = httpx.AsyncClient(
-            headers=user_agent,
+            headers={"User-Agent": f"thoth-analyzer-runner/{ANALYZER_VERSION}"},
             timeout=httpx.Timeout(self._timeout_seconds),
             follow_redirects=True,
             trust_env=True,
