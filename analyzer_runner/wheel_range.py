@@ -25,7 +25,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from analyzer_runner.metadata import InvalidMetadata, metadata_member, wheel_metadata
+from analyzer_runner.metadata import (
+    MAX_MEMBER_BYTES,
+    InvalidMetadata,
+    metadata_member,
+    wheel_metadata,
+)
 
 # pip asks for 10,000 bytes; 64 KiB holds the central directory of all but the largest
 # wheels (botocore's, ~5,000 members, needs a second request for it).
@@ -34,6 +39,9 @@ MAX_WHEEL_BYTES = 4 * 1024 * 1024 * 1024
 # Tail, central directory, METADATA, and one more for a local header whose extra field
 # is longer than the central directory's.
 MAX_REQUESTS = 4
+# One range request's body is held in memory: a central directory or METADATA larger than
+# this is not a wheel worth reading (botocore's central directory is about 0.5 MB).
+MAX_RANGE_BYTES = 64 * 1024 * 1024
 # The local header's extra field may differ from the central directory's copy.
 _HEADER_SLACK = 1024
 _LOCAL_HEADER = 30
@@ -143,6 +151,8 @@ def _metadata_from(remote: _SparseFile) -> bytes:
     try:
         with zipfile.ZipFile(remote) as archive:
             info = metadata_member(archive)
+            if info.compress_size > MAX_MEMBER_BYTES:
+                raise InvalidMetadata("METADATA is larger than 16 MiB compressed")
             # Ask for the whole member in one request rather than header, then data.
             end = min(
                 remote.size,
@@ -264,6 +274,10 @@ async def read_wheel_metadata(
                         f"{url}: METADATA not read after {transfer.requests} range requests"
                     ) from None
                 asked = missing.end - missing.start
+                if asked > MAX_RANGE_BYTES:
+                    raise RangeReadError(
+                        f"{url}: would need {asked} bytes in one range (at most {MAX_RANGE_BYTES})"
+                    ) from None
                 response = await get(f"bytes={missing.start}-{missing.end - 1}")
                 try:
                     if response.status_code == 200:  # Range honoured once, then ignored

@@ -134,3 +134,23 @@ async def test_missing_files_and_non_wheels_fail_clearly(
         await read_wheel_metadata(client, f"{base}/absent-1.0-py3-none-any.whl")
     with pytest.raises(InvalidMetadata, match="not a readable wheel"):
         await read_wheel_metadata(client, f"{base}/junk-1.0-py3-none-any.whl")
+
+
+async def test_a_central_directory_claiming_too_much_is_refused_before_it_is_fetched(
+    index: PackageIndex, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wheel = _big_wheel(index, members=2_000)  # its central directory is beyond the tail
+    monkeypatch.setattr("analyzer_runner.wheel_range.MAX_RANGE_BYTES", 64 * 1024)
+    transfer = Transfer()
+    with pytest.raises(RangeReadError, match="in one range"):
+        await read_wheel_metadata(client, _url(index, wheel), transfer=transfer)
+    assert transfer.requests == 1
+
+
+async def test_a_broken_content_range_is_an_error(
+    index: PackageIndex, client: httpx.AsyncClient
+) -> None:
+    index.broken_ranges = True
+    wheel = index.add_wheel("small", "1.0")
+    with pytest.raises(RangeReadError, match="Content-Range"):
+        await read_wheel_metadata(client, _url(index, wheel))
