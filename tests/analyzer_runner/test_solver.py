@@ -346,3 +346,16 @@ async def test_a_broken_range_answer_falls_back_to_downloading_the_wheel(
         "six",
     )
     assert index.paths(".whl") == [f"/files/{whole.filename}"] * 2
+
+
+async def test_a_page_that_announces_pep658_files_is_believed_about_the_others(
+    index: PackageIndex, store: ObjectStore, sandbox: Sandbox
+) -> None:
+    index.add_wheel("botox", "2.0")
+    without = index.add_wheel("botox", "1.0", requires=["six"])
+    without.serve_metadata = False  # nor announced: the page announces 2.0's
+    ran = await run(store, sandbox, "SOLVER", solver(index, "botox"))
+    newer, older = ran.result["tree"]
+    assert (newer["metadata_source"], older["metadata_source"]) == ("pep658", "range")
+    assert index.paths(".metadata") == ["/files/botox-2.0-py3-none-any.whl.metadata"]
+    assert older["metadata_requests"] == 1
