@@ -49,9 +49,14 @@ class Artifact:
 
     def to_json(self, compatible: bool | None = None) -> dict[str, object]:
         """The artifact as a document lists it."""
-        data: dict[str, object] = {"filename": self.filename, "kind": self.kind}
+        data: dict[str, object] = {"filename": self.filename, "kind": self.kind, "url": self.url}
         if self.sha256:
             data["sha256"] = self.sha256
+        if self.requires_python:
+            data["requires_python"] = self.requires_python
+        data["yanked"] = self.yanked
+        if self.upload_time:
+            data["upload_time"] = self.upload_time
         if compatible is not None:
             data["compatible"] = compatible
         return data

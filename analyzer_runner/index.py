@@ -12,11 +12,13 @@ from pathlib import Path
 from types import TracebackType
 
 import aiohttp
+import httpx
 from packaging.utils import canonicalize_name
 
 from analyzer_runner import ANALYZER_VERSION
 from analyzer_runner.artifacts import Artifact
 from analyzer_runner.project_page import ACCEPT, ProjectPage, parse_project_page
+from analyzer_runner.wheel_range import Transfer, read_wheel_metadata
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 MAX_METADATA_BYTES = 16 * 1024 * 1024
@@ -49,13 +51,22 @@ class IndexClient:
         self._timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=timeout_seconds, sock_read=timeout_seconds
         )
+        self._timeout_seconds = timeout_seconds
         self._session: aiohttp.ClientSession | None = None
+        self._http: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> IndexClient:
         # trust_env: a middletier may have to reach the index through an egress proxy.
         self._session = aiohttp.ClientSession(
             timeout=self._timeout,
             headers={"User-Agent": f"thoth-analyzer-runner/{ANALYZER_VERSION}"},
+            trust_env=True,
+        )
+        # Range reads (wheel_range.py) go through httpx; redirects followed as aiohttp does.
+        self._http = httpx.AsyncClient(
+            headers={"User-Agent": f"thoth-analyzer-runner/{ANALYZER_VERSION}"},
+            timeout=httpx.Timeout(self._timeout_seconds),
+            follow_redirects=True,
             trust_env=True,
         )
         return self
@@ -69,6 +80,9 @@ class IndexClient:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -114,6 +128,19 @@ class IndexClient:
         """The PEP 658 metadata file of an artifact whose index serves one."""
         return await self.fetch(
             artifact.metadata_url, sha256=artifact.core_metadata_sha256, limit=MAX_METADATA_BYTES
+        )
+
+    async def wheel_metadata(self, artifact: Artifact, transfer: Transfer) -> bytes:
+        """A wheel's METADATA read with range requests (the whole wheel if Range is
+        ignored); raises wheel_range's RangeReadError / DigestMismatch, InvalidMetadata."""
+        if self._http is None:
+            raise RuntimeError("use IndexClient in an `async with` block")
+        return await read_wheel_metadata(
+            self._http,
+            artifact.url,
+            sha256=artifact.sha256,
+            transfer=transfer,
+            limit=MAX_ARTIFACT_BYTES,
         )
 
     async def download(

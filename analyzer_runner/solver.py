@@ -1,10 +1,12 @@
 """The solver analysis: a package's versions, their dependencies and installability.
 
 For each selected version the metadata comes from the cheapest source that runs no
-package code: the index's PEP 658 metadata file, else a wheel's METADATA, else an
-sdist's PKG-INFO when PEP 643 makes it authoritative. Only when none exists is the
-sdist's backend asked, in the sandbox (see metadata_build.py). Installability in the
-target environment is decided from Requires-Python and the wheels' tags.
+package code: the index's PEP 658 metadata file, else a wheel's METADATA read with range
+requests (wheel_range.py), else the whole wheel, else an sdist's PKG-INFO when PEP 643
+makes it authoritative. Only when none exists is the sdist's backend asked, in the
+sandbox (see metadata_build.py). Installability in the target environment is decided
+from Requires-Python and the wheels' tags. Each tree entry says which source it took and
+what it cost (requests, bytes).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from analyzer_runner.metadata_build import MetadataBuildFailed, build_sdist_meta
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.sandbox import Sandbox
 from analyzer_runner.tags import supported_tags
+from analyzer_runner.wheel_range import DigestMismatch, RangeReadError, Transfer
 
 PARALLEL_FETCHES = 8
 
@@ -58,6 +61,8 @@ class Metadata:
     core: CoreMetadata
     source: str
     artifact: Artifact
+    transfer: Transfer
+    """Every request made for it, failed attempts included."""
 
 
 def select_versions(groups: dict[Version, list[Artifact]], request: SolverRequest) -> list[Version]:
@@ -98,6 +103,19 @@ def installability(
     return False, f"no wheel for {supported[0]} (wheels are for {wheel_tags}) and no sdist"
 
 
+def metadata_transfer(tree: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per metadata source: how many versions took it, and their requests and bytes."""
+    totals: dict[str, dict[str, int]] = {}
+    for entry in tree:
+        total = totals.setdefault(
+            entry["metadata_source"], {"versions": 0, "requests": 0, "bytes": 0}
+        )
+        total["versions"] += 1
+        total["requests"] += entry["metadata_requests"]
+        total["bytes"] += entry["metadata_bytes"]
+    return dict(sorted(totals.items()))
+
+
 class Solver:
     """Runs solver analyses against one index with one sandbox."""
 
@@ -109,29 +127,43 @@ class Solver:
         # Builds run one at a time: each already has its own limits on CPU and memory.
         self._builds = asyncio.Lock()
 
-    async def _from_pep658(self, artifact: Artifact) -> CoreMetadata:
+    async def _from_pep658(self, artifact: Artifact, transfer: Transfer) -> CoreMetadata:
         async with self._fetches:
+            transfer.requests += 1
             data = await self.index.metadata(artifact)
+        transfer.bytes += len(data)
         return parse_core_metadata(data)
 
-    async def _from_wheel(self, artifact: Artifact, folder: Path) -> CoreMetadata:
+    async def _from_range(self, artifact: Artifact, transfer: Transfer) -> tuple[CoreMetadata, str]:
         async with self._fetches:
+            data = await self.index.wheel_metadata(artifact, transfer)
+        return parse_core_metadata(data), "wheel" if transfer.whole else "range"
+
+    async def _download(self, artifact: Artifact, folder: Path, transfer: Transfer) -> Path:
+        async with self._fetches:
+            transfer.requests += 1
             path, _ = await self.index.download(artifact, folder)
+        transfer.bytes += path.stat().st_size
+        return path
+
+    async def _from_wheel(
+        self, artifact: Artifact, folder: Path, transfer: Transfer
+    ) -> CoreMetadata:
+        path = await self._download(artifact, folder, transfer)
         return parse_core_metadata(await asyncio.to_thread(wheel_metadata, path))
 
     async def _from_sdist(
-        self, artifact: Artifact, folder: Path, request: SolverRequest
+        self, artifact: Artifact, folder: Path, request: SolverRequest, transfer: Transfer
     ) -> Metadata:
-        async with self._fetches:
-            path, _ = await self.index.download(artifact, folder)
+        path = await self._download(artifact, folder, transfer)
         static = await asyncio.to_thread(sdist_static_metadata, path)
         if static is not None:
-            return Metadata(static, "sdist-pkg-info", artifact)
+            return Metadata(static, "sdist-pkg-info", artifact, transfer)
         async with self._builds:
             built = await build_sdist_metadata(
                 path, artifact, self.index, self.sandbox, request.limits, self.scratch
             )
-        return Metadata(built, "sdist-build", artifact)
+        return Metadata(built, "sdist-build", artifact, transfer)
 
     async def metadata(
         self,
@@ -139,34 +171,51 @@ class Solver:
         supported: Sequence[Tag],
         folder: Path,
         request: SolverRequest,
+        *,
+        probe_pep658: bool = False,
     ) -> Metadata:
-        """A version's metadata from the cheapest source; raises VersionFailed."""
+        """A version's metadata from the cheapest source; raises VersionFailed.
+
+        `probe_pep658`: the page announces no PEP 658 file at all, yet the index may serve
+        them (some mirrors leave `core-metadata` out of their pages); the preferred
+        wheel's `.metadata` is tried, and a 404 costs one small request.
+        """
         wheels = [a for a in artifacts if a.kind == "wheel"]
         preferred = best_wheel(wheels, supported)
         ordered = ([preferred] if preferred else []) + sorted(
             (w for w in wheels if w is not preferred), key=lambda a: a.filename
         )
         candidates = [a for a in [*ordered, *artifacts] if a.core_metadata]
+        if not candidates and probe_pep658:
+            candidates = ordered[:1]
+        transfer = Transfer()
         current: Artifact | None = None
         try:
             for artifact in dict.fromkeys(candidates):
                 current = artifact
                 try:
-                    core = await self._from_pep658(artifact)
-                    return Metadata(self._checked(core, artifact), "pep658", artifact)
+                    core = await self._from_pep658(artifact, transfer)
+                    return Metadata(self._checked(core, artifact), "pep658", artifact, transfer)
                 except HashMismatch:
                     raise
                 except (IndexFault, InvalidMetadata):
                     continue  # the wheel itself may still be readable
             if ordered:
                 current = ordered[0]
-                core = await self._from_wheel(current, folder)
-                return Metadata(self._checked(core, current), "wheel", current)
+                try:
+                    core, source = await self._from_range(current, transfer)
+                    return Metadata(self._checked(core, current), source, current, transfer)
+                except DigestMismatch as error:
+                    raise HashMismatch(str(error)) from None
+                except RangeReadError:
+                    pass  # a broken range answer: the plain download may still work
+                core = await self._from_wheel(current, folder, transfer)
+                return Metadata(self._checked(core, current), "wheel", current, transfer)
             current = sdist(artifacts)
             if current is None:
                 raise VersionFailed("no_distribution", "neither a wheel nor an sdist")
-            found = await self._from_sdist(current, folder, request)
-            return Metadata(self._checked(found.core, current), found.source, current)
+            found = await self._from_sdist(current, folder, request, transfer)
+            return Metadata(self._checked(found.core, current), found.source, current, transfer)
         except MetadataBuildFailed as error:
             name = current.filename if current else None
             failure = VersionFailed("metadata_build_failed", error.reason, name, error.details)
@@ -190,9 +239,13 @@ class Solver:
         environment: Environment,
         supported: Sequence[Tag],
         folder: Path,
+        *,
+        probe_pep658: bool = False,
     ) -> dict[str, Any]:
         """The tree entry of one version; raises VersionFailed."""
-        found = await self.metadata(artifacts, supported, folder, request)
+        found = await self.metadata(
+            artifacts, supported, folder, request, probe_pep658=probe_pep658
+        )
         requires_python = found.core.requires_python or found.artifact.requires_python
         if requires_python is not None:
             try:
@@ -224,6 +277,8 @@ class Solver:
             "installability_reason": why,
             "metadata_source": found.source,
             "metadata_artifact": found.artifact.filename,
+            "metadata_requests": found.transfer.requests,
+            "metadata_bytes": found.transfer.bytes,
             "artifacts": [
                 a.to_json(
                     compatible=best_wheel([a], supported) is not None if a.kind == "wheel" else None
@@ -248,6 +303,7 @@ class Solver:
             result["unresolved"].append({**unresolved, "reason": "not found on the index"})
             return document
         groups = by_version(page.artifacts)
+        probe = not any(a.core_metadata for a in page.artifacts)
         versions = select_versions(groups, request)
         if not versions:
             reason = f"no version matches {request.version_spec!r}" if groups else "no files"
@@ -259,7 +315,9 @@ class Solver:
             folder = Path(scratch)
             outcomes = await asyncio.gather(
                 *(
-                    self.release(v, groups[v], request, environment, supported, folder)
+                    self.release(
+                        v, groups[v], request, environment, supported, folder, probe_pep658=probe
+                    )
                     for v in versions
                 ),
                 return_exceptions=True,
@@ -282,4 +340,5 @@ class Solver:
                 raise outcome
             else:
                 result["tree"].append(outcome)
+        result["metadata_transfer"] = metadata_transfer(result["tree"])
         return document

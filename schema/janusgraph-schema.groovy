@@ -16,7 +16,8 @@
 //           advisory_package), Analysis(analysis_id, analysis_kind, analysis_status,
 //           created_at), ApiToken(token_hash, token_name, token_scope, created_at)
 // vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
-// Tuples (sha256, extras) are stored as JSON text; absent optional values are absent properties.
+// Tuples (sha256, extras) and a release's files are stored as JSON text; absent optional
+// values are absent properties (a version ingested without files has no `files`).
 
 def janusGraph = g.getGraph()
 janusGraph.tx().rollback()
@@ -45,7 +46,9 @@ try {
     edgeLabel('DEPENDS_ON', Multiplicity.MULTI)
 
     def name = propertyKey('name', String)
-    ['version', 'index_url', 'requires_python', 'upload_time', 'sha256'].each { propertyKey(it, String) }
+    ['version', 'index_url', 'requires_python', 'upload_time', 'sha256', 'files'].each {
+        propertyKey(it, String)
+    }
     propertyKey('yanked', Boolean)
     def vkey = propertyKey('vkey', String)
     ['ekey', 'source', 'target', 'specifier', 'extras', 'marker'].each { propertyKey(it, String) }

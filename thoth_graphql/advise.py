@@ -60,7 +60,8 @@ SNAPSHOTS_KEPT = 32
 RELEASES_KEPT = 330_000
 """How many releases the cached snapshots may hold together: about 1 GB, at the 2.1 KB
 (cheroot, 7.4 edges a release) to 3.2 KB (bench.scale at 100x, 12.6 edges a release) that a
-release with its edges costs; the newest snapshot is kept even when it alone is larger."""
+release with its edges costs (release files count too: Snapshot.weight); the newest
+snapshot is kept even when it alone is larger."""
 ENVIRONMENTS_KEPT = 32
 """How many runtime environments' stack observations stay cached."""
 PAGE = 1000
@@ -205,10 +206,10 @@ class AdviseService:
         known = await self._once(generation, "closure", key, load)
         self._keep(generation, self._known, key, known, self._snapshots_kept)
         # Snapshots differ in size by orders of magnitude: bound the releases held too.
-        held = sum(k.snapshot.release_count for k in self._known.values())
+        held = sum(k.snapshot.weight for k in self._known.values())
         while len(self._known) > 1 and held > self._releases_kept:
             _, dropped = self._known.popitem(last=False)
-            held -= dropped.snapshot.release_count
+            held -= dropped.snapshot.weight
         return known
 
     async def _observations(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from analyzer_runner.sandbox import Sandbox
@@ -51,16 +52,19 @@ async def test_pep658_metadata_is_read_without_downloading_files(
     assert doc.ref.document_id == f"solver-{ran.record.analysis_id}"
 
 
-async def test_without_pep658_the_wheel_metadata_is_read_from_an_html_index(
+async def test_without_pep658_the_wheel_metadata_is_read_by_range_from_an_html_index(
     store: ObjectStore, sandbox: Sandbox
 ) -> None:
     with serve(PackageIndex(json_api=False, pep658=False)) as index:
         index.add_wheel("toolz", "0.7.3", requires=["six"])
         ran = await run(store, sandbox, "SOLVER", solver(index, "toolz"))
     [release] = ran.result["tree"]
-    assert release["metadata_source"] == "wheel"
+    assert release["metadata_source"] == "range"
     assert release["dependencies"][0]["package_name"] == "six"
-    assert index.paths(".whl") == ["/files/toolz-0.7.3-py3-none-any.whl"]
+    wheel_path = "/files/toolz-0.7.3-py3-none-any.whl"
+    # The page announces no PEP 658 file: the .metadata is tried (404), then a range.
+    assert index.paths(".metadata") == [f"{wheel_path}.metadata"]
+    assert index.range_requests == [(wheel_path, "bytes=-65536")]
     assert release["sha256"] == [index.projects["toolz"][0].digest]
 
 
@@ -222,7 +226,8 @@ async def test_yanked_versions_are_marked(
 async def test_files_that_do_not_match_their_hash_are_errors(
     index: PackageIndex, store: ObjectStore, sandbox: Sandbox
 ) -> None:
-    index.pep658 = False
+    # Metadata read by range cannot be checked against the wheel's hash; a whole one can.
+    index.pep658, index.ranges = False, False
     good = index.add_wheel("tampered", "1.0")
     index.add_wheel("tampered", "2.0").sha256 = "0" * 64
     ran = await run(store, sandbox, "SOLVER", solver(index, "tampered"))
@@ -243,7 +248,7 @@ async def test_lying_pep658_metadata_falls_back_to_the_wheel(
     ran = await run(store, sandbox, "SOLVER", solver(index, "liar"))
     [release] = ran.result["tree"]
     assert (release["metadata_source"], release["dependencies"][0]["package_name"]) == (
-        "wheel",
+        "range",
         "six",
     )
 
@@ -272,3 +277,85 @@ async def test_an_unreachable_index_fails_the_analysis(
     assert ran.record.error.startswith("the index could not be read:")
     assert ran.record.retryable
     assert ran.document is None
+
+
+def _noise(size: int, seed: int) -> str:
+    # Hex of random bytes: deflate keeps it above half its length, so the wheel stays large.
+    return random.Random(seed).randbytes(size // 2).hex()
+
+
+async def test_each_version_takes_the_cheapest_metadata_path_and_says_what_it_cost(
+    index: PackageIndex, store: ObjectStore, sandbox: Sandbox
+) -> None:
+    # The machine's real index: .metadata files for some wheels, never announced on pages.
+    index.advertise_metadata = False
+    with_metadata = index.add_wheel("botox", "2.0", requires=["six"])
+    range_only = index.add_wheel(
+        "botox", "1.0", requires=["jmespath"], files={"botox/data.py": _noise(2_000_000, 1)}
+    )
+    range_only.serve_metadata = False
+    ran = await run(store, sandbox, "SOLVER", solver(index, "botox"))
+    newer, older = ran.result["tree"]
+    assert newer["metadata_source"] == "pep658"
+    assert with_metadata.metadata is not None
+    assert (newer["metadata_requests"], newer["metadata_bytes"]) == (1, len(with_metadata.metadata))
+    assert older["metadata_source"] == "range"
+    assert older["dependencies"][0]["package_name"] == "jmespath"
+    older_path = f"/files/{range_only.filename}"
+    assert sorted(index.paths(".metadata")) == sorted(
+        [f"/files/{with_metadata.filename}.metadata", f"{older_path}.metadata"]
+    )
+    assert [r for p, r in index.range_requests if p == older_path] == ["bytes=-65536"]
+    assert [p for p, _ in index.range_requests] == [older_path]
+    assert len(range_only.data) > 1_000_000
+    # A 404 for the .metadata, then one suffix range: a few KiB, not the 1 MB wheel.
+    assert older["metadata_requests"] == 2
+    assert older["metadata_bytes"] == index.bytes_sent[older_path]
+    assert older["metadata_bytes"] < len(range_only.data) / 10
+    assert index.paths(".whl") == [older_path]  # the ranged GET, and no whole download
+    assert ran.result["metadata_transfer"] == {
+        "pep658": {"versions": 1, "requests": 1, "bytes": newer["metadata_bytes"]},
+        "range": {"versions": 1, "requests": 2, "bytes": older["metadata_bytes"]},
+    }
+
+
+async def test_a_server_that_ignores_range_gives_the_whole_wheel(
+    index: PackageIndex, store: ObjectStore, sandbox: Sandbox
+) -> None:
+    index.pep658, index.ranges = False, False
+    big = index.add_wheel("botox", "1.0", files={"botox/data.py": _noise(2_000_000, 2)})
+    ran = await run(store, sandbox, "SOLVER", solver(index, "botox"))
+    [release] = ran.result["tree"]
+    assert release["metadata_source"] == "wheel"
+    path = f"/files/{big.filename}"
+    assert index.range_requests == [(path, "bytes=-65536")]  # asked, and answered 200
+    assert index.paths(".whl") == [path]  # that answer was used: no second download
+    assert release["metadata_bytes"] == len(big.data)
+
+
+async def test_a_broken_range_answer_falls_back_to_downloading_the_wheel(
+    index: PackageIndex, store: ObjectStore, sandbox: Sandbox
+) -> None:
+    index.pep658 = False
+    whole = index.add_wheel("botox", "1.0", requires=["six"])
+    index.broken_ranges = True
+    ran = await run(store, sandbox, "SOLVER", solver(index, "botox"))
+    [release] = ran.result["tree"]
+    assert (release["metadata_source"], release["dependencies"][0]["package_name"]) == (
+        "wheel",
+        "six",
+    )
+    assert index.paths(".whl") == [f"/files/{whole.filename}"] * 2
+
+
+async def test_a_page_that_announces_pep658_files_is_believed_about_the_others(
+    index: PackageIndex, store: ObjectStore, sandbox: Sandbox
+) -> None:
+    index.add_wheel("botox", "2.0")
+    without = index.add_wheel("botox", "1.0", requires=["six"])
+    without.serve_metadata = False  # nor announced: the page announces 2.0's
+    ran = await run(store, sandbox, "SOLVER", solver(index, "botox"))
+    newer, older = ran.result["tree"]
+    assert (newer["metadata_source"], older["metadata_source"]) == ("pep658", "range")
+    assert index.paths(".metadata") == ["/files/botox-2.0-py3-none-any.whl.metadata"]
+    assert older["metadata_requests"] == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thoth_graphql.domain import (
     Dependency,
+    DistributionFile,
     Package,
     PackageVersion,
     Release,
@@ -301,3 +302,55 @@ async def test_one_write_can_carry_many_documents(store: GraphStore) -> None:
     }
     again = await store.write_releases([release("a", "1.0", "b")], documents)
     assert not again.changed
+
+
+FILES = (
+    DistributionFile(
+        "dask-2.10.1-py3-none-any.whl",
+        "https://files.example/dask-2.10.1-py3-none-any.whl",
+        "a" * 64,
+        ">=3.6",
+        False,
+        "2020-01-30T12:00:00Z",
+    ),
+    DistributionFile("dask-2.10.1.tar.gz", "https://files.example/dask-2.10.1.tar.gz", "b" * 64),
+)
+
+
+def with_files(version: PackageVersion, files: tuple[DistributionFile, ...]) -> Release:
+    return Release(
+        PackageVersion(
+            version.name,
+            version.version,
+            version.index_url,
+            version.requires_python,
+            version.yanked,
+            version.upload_time,
+            version.sha256,
+            files,
+        )
+    )
+
+
+async def test_release_files_round_trip_to_versions_and_closures(store: GraphStore) -> None:
+    await store.write_releases([with_files(DASK[0].version, FILES), release("numpy", "1.0")])
+    [[dask]] = await store.versions_of(["dask"])
+    assert dask.files == FILES
+    assert dask.files[1] == DistributionFile(FILES[1].filename, FILES[1].url, "b" * 64)
+    closure = await store.load_closure(["dask", "numpy"])
+    assert [r.version.files for r in closure.releases["dask"]] == [FILES]
+    assert [r.version.files for r in closure.releases["numpy"]] == [()]
+
+
+async def test_files_fill_in_a_version_stored_without_them_once(store: GraphStore) -> None:
+    without = DASK[0].version
+    await store.write_releases([Release(without)])
+    generation = await store.generation()
+    added = await store.write_releases([with_files(without, FILES)])
+    assert (added.versions_created, added.files_added, added.changed) == (0, 1, True)
+    assert await store.generation() != generation
+    assert (await store.versions_of(["dask"]))[0][0].files == FILES
+    # Known files stay: neither a document without files nor one with others replaces them.
+    again = await store.write_releases([Release(without), with_files(without, FILES[:1])])
+    assert not again.changed
+    assert (await store.versions_of(["dask"]))[0][0].files == FILES

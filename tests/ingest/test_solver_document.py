@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from tests.documents import solver_document
-from thoth_graphql.domain import Dependency, RuntimeEnvironment, VersionKey
+from thoth_graphql.domain import Dependency, DistributionFile, RuntimeEnvironment, VersionKey
 from thoth_graphql.ingest.solver_document import InvalidDocument, parse_solver_document
 
 
@@ -99,3 +99,36 @@ def test_the_input_is_not_modified() -> None:
     before = copy.deepcopy(data)
     parse_solver_document(data, "x")
     assert data == before
+
+
+def test_release_files_are_read_and_documents_without_them_still_ingest() -> None:
+    data = solver_document()
+    wheel = "dask-2.10.1-py3-none-any.whl"
+    data["result"]["tree"][0]["artifacts"] = [
+        {
+            "filename": wheel,
+            "kind": "wheel",
+            "url": f"https://files.example/{wheel}",
+            "sha256": "a" * 64,
+            "requires_python": ">=3.6",
+            "yanked": False,
+            "upload_time": "2020-01-30T12:00:00Z",
+            "compatible": True,
+        },
+        {"filename": "dask-2.10.1.tar.gz", "kind": "sdist"},  # the runner before urls
+    ]
+    dask, numpy = parse_solver_document(data, "x").releases
+    assert dask.version.files == (
+        DistributionFile(
+            wheel,
+            f"https://files.example/{wheel}",
+            "a" * 64,
+            ">=3.6",
+            False,
+            "2020-01-30T12:00:00Z",
+        ),
+        DistributionFile("dask-2.10.1.tar.gz"),
+    )
+    assert numpy.version.files == ()
+    data["result"]["tree"][0]["artifacts"][0]["url"] = ""
+    assert fault_paths(data) == ["$.result.tree[0].artifacts[0].url"]

@@ -67,3 +67,27 @@ async def test_cached_snapshots_are_bounded_by_the_releases_they_hold(tmp_path: 
         assert tiny.closures_loaded == 1  # the newest is kept even when it alone is larger
     finally:
         await store.close()
+
+
+async def test_release_files_count_in_the_snapshot_budget(tmp_path: Path) -> None:
+    from thoth_graphql.domain import DistributionFile, PackageVersion, Release
+
+    files = tuple(DistributionFile(f"f{n}.whl") for n in range(4))
+    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
+    await store.open()
+    try:
+        await store.write_releases(
+            [
+                Release(PackageVersion(f"p{i}", f"{v}.0", files=files))
+                for i in range(2)
+                for v in range(1, 5)
+            ]
+        )
+        service = AdviseService(store, releases_kept=8)  # 4 releases with 16 files: 8
+        p0 = await service.snapshot(["p0"])
+        assert (p0.release_count, p0.weight) == (4, 8)
+        await service.snapshot(["p1"])
+        await service.snapshot(["p0"])  # without files both would fit; with them, p0 went
+        assert service.closures_loaded == 3
+    finally:
+        await store.close()

@@ -14,6 +14,7 @@ from thoth_graphql.domain.observation import (
 from thoth_graphql.domain.package import (
     DEFAULT_INDEX_URL,
     Dependency,
+    DistributionFile,
     Package,
     PackageVersion,
     Release,
@@ -31,6 +32,7 @@ __all__ = [
     "AnalysisStatus",
     "ApiToken",
     "Dependency",
+    "DistributionFile",
     "Installability",
     "ObservationSource",
     "Package",

@@ -90,6 +90,22 @@ class Dependency:
 
 
 @dataclass(frozen=True, slots=True)
+class DistributionFile:
+    """One file of a release on its index, a wheel or an sdist: what a lock file names."""
+
+    filename: str
+    url: str | None = None
+    sha256: str | None = None
+    requires_python: str | None = None
+    yanked: bool = False
+    upload_time: str | None = None
+
+    @property
+    def is_wheel(self) -> bool:
+        return self.filename.endswith(".whl")
+
+
+@dataclass(frozen=True, slots=True)
 class PackageVersion:
     """A release of a package on an index, with what its metadata says about it."""
 
@@ -100,6 +116,8 @@ class PackageVersion:
     yanked: bool = False
     upload_time: str | None = None
     sha256: tuple[str, ...] = ()
+    files: tuple[DistributionFile, ...] = ()
+    """The release's files; empty for releases ingested from documents that lack them."""
 
     @property
     def key(self) -> VersionKey:

@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion
 from thoth_graphql.domain import (
     DEFAULT_INDEX_URL,
     Dependency,
+    DistributionFile,
     PackageVersion,
     Release,
     RuntimeEnvironment,
@@ -165,8 +166,21 @@ def _release(entry: dict[str, Any], path: str, faults: list[DocumentFault]) -> R
         yanked=bool(entry.get("yanked", False)),
         upload_time=entry.get("upload_time"),
         sha256=tuple(entry.get("sha256", ())),
+        files=tuple(_file(f) for f in entry.get("artifacts", ())),
     )
     return Release(version_node, dependencies)
+
+
+def _file(entry: dict[str, Any]) -> DistributionFile:
+    """A release's file as the runner lists it (`artifacts`); Thoth's documents have none."""
+    return DistributionFile(
+        filename=entry["filename"],
+        url=entry.get("url"),
+        sha256=entry.get("sha256"),
+        requires_python=entry.get("requires_python") or None,
+        yanked=bool(entry.get("yanked", False)),
+        upload_time=entry.get("upload_time"),
+    )
 
 
 def _dependency(entry: dict[str, Any], path: str, faults: list[DocumentFault]) -> Dependency:

@@ -179,10 +179,12 @@ def _stack(view: EnvironmentView, solution: Solution, objective: Objective) -> S
                 sha256=release.sha256,
                 requires_python=release.requires_python,
                 yanked=release.yanked,
+                files=release.files,
             )
         )
     return Stack(
         packages=tuple(packages),
         score=-solution.cost,
         justifications=tuple(justify(view, solution, objective)),
+        environment=view.environment,
     )

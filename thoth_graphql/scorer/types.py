@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from thoth_graphql.domain import (
     Advisory,
+    DistributionFile,
     Installability,
     RuntimeEnvironment,
     StackObservation,
@@ -58,6 +59,8 @@ class LockedPackage:
     sha256: tuple[str, ...] = ()
     requires_python: str | None = None
     yanked: bool = False
+    files: tuple[DistributionFile, ...] = ()
+    """Every file of the release; empty when the graph has none (older solver documents)."""
 
 
 class JustificationKind(enum.Enum):
@@ -104,6 +107,8 @@ class Stack:
     packages: tuple[LockedPackage, ...]
     score: float
     justifications: tuple[Justification, ...]
+    environment: RuntimeEnvironment = field(default_factory=RuntimeEnvironment)
+    """Where the stack is to run: a pylock.toml names the wheels that install there."""
 
     def lockfile(self, format: str = "requirements.txt") -> str:
         """The stack rendered as a lock file: `requirements.txt` or `pylock.toml`."""

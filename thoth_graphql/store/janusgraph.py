@@ -52,6 +52,7 @@ from thoth_graphql.store.port import (
     WriteReport,
     walk_closure,
 )
+from thoth_graphql.store.records import files_from, files_text
 
 # Releases per write request, and a cap on the edges they carry: a request of about 2 MB and
 # one transaction well inside the evaluation timeout. Larger chunks ingest faster (measured:
@@ -121,6 +122,7 @@ def _release_row(release: Release) -> dict[str, Any]:
         "yanked": version.yanked,
         "upload_time": version.upload_time,
         "sha256": _tuple_text(version.sha256),
+        "files": files_text(version.files) if version.files else None,
         "deps": [
             {
                 "ekey": edge_identity(vkey, dep),
@@ -155,6 +157,7 @@ def _package_version(props: dict[str, Any]) -> PackageVersion:
         yanked=bool(props["yanked"]),
         upload_time=props.get("upload_time"),
         sha256=_text_tuple(props["sha256"]),
+        files=files_from(props.get("files")),
     )
 
 
@@ -194,12 +197,13 @@ _COUNT_CREATED = """
     }
 """
 # Upserts a chunk of releases, the packages they name, their edges and the document, in one
-# transaction; answers [packages, versions, dependencies, documents] created. The local maps
+# transaction; answers [packages, versions, dependencies, documents] created and the number
+# of versions already stored without files that got them (see records.files_text). The local maps
 # make repeats within a chunk (a package named by many edges) cost no second lookup.
 _WRITE_CHUNK = (
     """
 def graph = g.getGraph()
-def created = [0L, 0L, 0L, 0L]
+def created = [0L, 0L, 0L, 0L, 0L]
 def packages = [:]
 def packageVertex = { String name ->
     def vertex = packages[name]
@@ -223,12 +227,18 @@ for (row in rows) {
         if (found.isPresent()) {
             def vertex = found.get()
             entry = [vertex, g.V(vertex).outE('DEPENDS_ON').values('ekey').toSet()]
+            // Files come from the first document that has them; known files stay.
+            if (row.files != null && !vertex.property('files').isPresent()) {
+                vertex.property('files', row.files)
+                created[4] += 1
+            }
         } else {
             def vertex = graph.addVertex(T.label, 'PackageVersion', 'vkey', row.vkey,
                 'name', row.name, 'version', row.version, 'index_url', row.index_url,
                 'yanked', row.yanked, 'sha256', row.sha256)
             if (row.requires_python != null) vertex.property('requires_python', row.requires_python)
             if (row.upload_time != null) vertex.property('upload_time', row.upload_time)
+            if (row.files != null) vertex.property('files', row.files)
             packageVertex(row.name).addEdge('HAS_VERSION', vertex)
             created[1] += 1
             entry = [vertex, [] as Set]
@@ -603,6 +613,7 @@ def vertex = g.getGraph().addVertex(T.label, 'PackageVersion', 'vkey', row.vkey,
     'yanked', row.yanked, 'sha256', row.sha256)
 if (row.requires_python != null) vertex.property('requires_python', row.requires_python)
 if (row.upload_time != null) vertex.property('upload_time', row.upload_time)
+if (row.files != null) vertex.property('files', row.files)
 1L
 """
 
@@ -650,8 +661,8 @@ async def write_releases_naively(
         await one(_NAIVE_COUNT_CREATED, {"created": created})
     for document in documents:
         # Documents and their counts go through the batched script, as in write_releases.
-        [*_, created_documents] = await store._submit_write(
+        created = await store._submit_write(
             _WRITE_CHUNK, {"rows": [], "docs": [_document_row(document)]}
         )
-        report = report + WriteReport(documents_created=int(created_documents))
+        report = report + WriteReport(documents_created=int(created[3]))
     return report

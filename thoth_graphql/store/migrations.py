@@ -96,6 +96,11 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 3: a release's files (filename, url, sha256, requires-python, yanked, upload time) as
+    # JSON (store/records.py), for installable lock files; '[]' for releases ingested before.
+    """
+    ALTER TABLE package_version ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -49,6 +49,8 @@ class WriteReport:
     versions_created: int = 0
     dependencies_created: int = 0
     documents_created: int = 0
+    files_added: int = 0
+    """Versions already in the graph without files that a document gave files to."""
 
     @property
     def changed(self) -> bool:
@@ -58,6 +60,7 @@ class WriteReport:
                 self.versions_created,
                 self.dependencies_created,
                 self.documents_created,
+                self.files_added,
             )
         )
 
@@ -67,6 +70,7 @@ class WriteReport:
             self.versions_created + other.versions_created,
             self.dependencies_created + other.dependencies_created,
             self.documents_created + other.documents_created,
+            self.files_added + other.files_added,
         )
 
 

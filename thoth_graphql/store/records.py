@@ -1,4 +1,4 @@
-"""The JSON text in which both adapters keep observations, advisories and analyses."""
+"""The JSON text in which both adapters keep release files, observations, advisories, analyses."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from thoth_graphql.domain import (
     Analysis,
     AnalysisKind,
     AnalysisStatus,
+    DistributionFile,
     Installability,
     ObservationSource,
     Provenance,
@@ -34,6 +35,15 @@ def in_order(
 
 def _dumps(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def files_text(files: Sequence[DistributionFile]) -> str:
+    """A release's files as JSON text; `[]` (the column default) when it has none."""
+    return _dumps([asdict(f) for f in files])
+
+
+def files_from(text: str | None) -> tuple[DistributionFile, ...]:
+    return tuple(DistributionFile(**f) for f in json.loads(text)) if text else ()
 
 
 def environment_text(environment: RuntimeEnvironment) -> str:

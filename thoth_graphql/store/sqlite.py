@@ -47,6 +47,7 @@ from thoth_graphql.store.port import (
     WriteReport,
     walk_closure,
 )
+from thoth_graphql.store.records import files_from, files_text
 from thoth_graphql.store.sqlite_records import CHUNK, chunks, marks
 
 T = TypeVar("T")
@@ -380,8 +381,8 @@ def _write_in_transaction(
     before = db.total_changes
     db.executemany(
         "INSERT OR IGNORE INTO package_version"
-        "(package_id, version, index_url, requires_python, yanked, upload_time, sha256) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "(package_id, version, index_url, requires_python, yanked, upload_time, sha256, files) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 package_ids[v.name],
@@ -391,11 +392,26 @@ def _write_in_transaction(
                 int(v.yanked),
                 v.upload_time,
                 json.dumps(list(v.sha256)),
+                files_text(v.files),
             )
             for v in (r.version for r in releases)
         ],
     )
     versions_created = db.total_changes - before
+
+    # A version first ingested from a document without files gets them from the first
+    # document that has them; files already known are never replaced.
+    before = db.total_changes
+    db.executemany(
+        "UPDATE package_version SET files = ? "
+        "WHERE package_id = ? AND version = ? AND index_url = ? AND files = '[]'",
+        [
+            (files_text(v.files), package_ids[v.name], v.version, v.index_url)
+            for v in (r.version for r in releases)
+            if v.files
+        ],
+    )
+    files_added = db.total_changes - before
 
     version_ids: dict[tuple[int, str, str], int] = {}
     for part in chunks(list(dict.fromkeys(package_ids[r.version.name] for r in releases))):
@@ -441,7 +457,9 @@ def _write_in_transaction(
         ],
     )
     documents_created = db.total_changes - before
-    return WriteReport(packages_created, versions_created, dependencies_created, documents_created)
+    return WriteReport(
+        packages_created, versions_created, dependencies_created, documents_created, files_added
+    )
 
 
 def _versions_by_name(
@@ -451,11 +469,12 @@ def _versions_by_name(
     for part in chunks(list(names)):
         rows = db.execute(
             "SELECT p.name, v.version, v.index_url, v.requires_python, v.yanked, "
-            "v.upload_time, v.sha256 FROM package_version v JOIN package p ON p.id = v.package_id "
+            "v.upload_time, v.sha256, v.files "
+            "FROM package_version v JOIN package p ON p.id = v.package_id "
             f"WHERE p.name IN ({marks(len(part))})",
             part,
         )
-        for name, version, index_url, requires_python, yanked, upload_time, sha256 in rows:
+        for name, version, index_url, requires_python, yanked, upload_time, sha256, files in rows:
             found.setdefault(name, []).append(
                 PackageVersion(
                     name,
@@ -465,6 +484,7 @@ def _versions_by_name(
                     bool(yanked),
                     upload_time,
                     tuple(json.loads(sha256)),
+                    files_from(files),
                 )
             )
     return found
