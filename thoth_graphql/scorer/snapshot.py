@@ -9,10 +9,10 @@ environment too (markers, requires-python) is cached on its `EnvironmentView`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
@@ -40,6 +40,7 @@ class PackageIndex:
     """One package of the snapshot: its releases newest first and cached version sets."""
 
     __slots__ = (
+        "_clauses",
         "_matching",
         "_positions",
         "final_mask",
@@ -67,6 +68,7 @@ class PackageIndex:
         self.final_mask = sum(1 << i for i, v in enumerate(self.versions) if not v.is_prerelease)
         self.yanked_mask = sum(1 << i for i, r in enumerate(self.releases) if r.version.yanked)
         self._matching: dict[str, Match] = {}
+        self._clauses: dict[str, int] = {}
         self._positions: dict[tuple[str, str], int] | None = None
 
     def position(self, version: str, index_url: str | None = None) -> int | None:
@@ -103,15 +105,58 @@ class PackageIndex:
             spec = SpecifierSet(specifier)
         except InvalidSpecifier:
             return Match(0, False, False)
-        bits = 0
-        for i, version in enumerate(self.versions):
-            if spec.contains(version, prereleases=True):
-                bits |= 1 << i
+        bits = self.full_mask
+        for clause in spec:
+            bits &= self._clause_bits(clause)
         pinned = any(s.operator in ("==", "===") and not s.version.endswith(".*") for s in spec)
         return Match(bits, spec.prereleases is True, pinned)
 
+    def _clause_bits(self, clause: Specifier) -> int:
+        """The versions one clause admits (cached per clause: sets share them).
+
+        An ordered comparison admits a contiguous run of the sorted versions, even with
+        packaging's exceptions (`<2.0` leaves out 2.0's pre-releases, `>2.0` its
+        post-releases and local versions, all next to 2.0), so its edge is found by
+        binary search with packaging's own `contains`: log n checks, not n. Pins and
+        exclusions are checked one version at a time."""
+        key = str(clause)
+        found = self._clauses.get(key)
+        if found is not None:
+            return found
+        versions = self.versions
+        n = len(versions)
+
+        def admits(ascending: int) -> bool:
+            return clause.contains(versions[n - 1 - ascending], prereleases=True)
+
+        if clause.operator in (">=", ">"):
+            lowest = _first_true(admits, n)  # ascending positions lowest.. are admitted
+            found = (1 << (n - lowest)) - 1
+        elif clause.operator in ("<=", "<"):
+            above = _first_true(lambda j: not admits(j), n)  # ascending 0..above-1
+            found = self.full_mask & ~((1 << (n - above)) - 1)
+        else:
+            found = 0
+            for i, version in enumerate(versions):
+                if clause.contains(version, prereleases=True):
+                    found |= 1 << i
+        self._clauses[key] = found
+        return found
+
     def __repr__(self) -> str:
         return f"PackageIndex({self.name!r}, {len(self.versions)} versions)"
+
+
+def _first_true(predicate: Callable[[int], bool], n: int) -> int:
+    """The least i in 0..n-1 with predicate(i), for a predicate false then true; n if none."""
+    low, high = 0, n
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 class Edge:
