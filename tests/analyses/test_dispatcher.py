@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.analyses.conftest import runner_pids
-from tests.analyzer_runner.package_index import PackageIndex
+from tests.analyzer_runner.package_index import PackageIndex, allow_loopback
 from tests.analyzer_runner.packages import hostile_sdist
 from tests.janusgraph_server import free_port
 from thoth_graphql.analyses import Dispatcher, LocalLauncher, solver_spec
@@ -119,8 +119,11 @@ async def test_a_failure_that_a_retry_cannot_mend_fails_at_once(
     assert record is not None and record.launches == 1
 
 
-async def test_retryable_failures_are_retried_a_bounded_number_of_times(setup: Setup) -> None:
+async def test_retryable_failures_are_retried_a_bounded_number_of_times(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
     down = f"http://127.0.0.1:{free_port()}/simple"  # nothing listens there
+    allow_loopback(monkeypatch, down)
     analysis = await setup.service.request(solver_spec("dep", None, down), "test")
     [done] = await until(setup, [analysis.id])
     assert done.status is AnalysisStatus.FAILED

@@ -11,6 +11,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import tarfile
 import threading
 import zipfile
@@ -19,7 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from packaging.utils import canonicalize_name
+
+from analyzer_runner.egress import INDEXES_VARIABLE, NETWORKS_VARIABLE
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
@@ -115,6 +119,8 @@ class PackageIndex:
     projects: dict[str, list[IndexFile]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     port: int = 0
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Paths answered with a 302 to the URL given."""
 
     @property
     def url(self) -> str:
@@ -182,6 +188,8 @@ class PackageIndex:
 
     def answer(self, path: str, accept: str) -> tuple[int, bytes, str]:
         self.requests.append(path)
+        if path in self.redirects:
+            return 302, self.redirects[path].encode(), "text/plain"
         parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "simple":
             project = str(canonicalize_name(parts[1]))
@@ -205,6 +213,8 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
                 self.path.split("?")[0], self.headers.get("Accept", "")
             )
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", body.decode())
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -214,6 +224,14 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+def allow_loopback(monkeypatch: pytest.MonkeyPatch, *urls: str) -> None:
+    """Allow these loopback indexes by the egress policy, which refuses them by default:
+    in this process and in every server, dispatcher and runner it starts from here."""
+    allowed = os.environ.get(INDEXES_VARIABLE, "").split()
+    monkeypatch.setenv(INDEXES_VARIABLE, " ".join([*allowed, *urls]))
+    monkeypatch.setenv(NETWORKS_VARIABLE, "127.0.0.0/8")
 
 
 @contextmanager
