@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from packaging.utils import canonicalize_name
 
-from analyzer_runner.egress import INDEXES_VARIABLE, NETWORKS_VARIABLE
+from analyzer_runner.egress import DEFAULT_INDEXES, INDEXES_VARIABLE, NETWORKS_VARIABLE
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
@@ -229,7 +229,7 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
 def allow_loopback(monkeypatch: pytest.MonkeyPatch, *urls: str) -> None:
     """Allow these loopback indexes by the egress policy, which refuses them by default:
     in this process and in every server, dispatcher and runner it starts from here."""
-    allowed = os.environ.get(INDEXES_VARIABLE, "").split()
+    allowed = os.environ.get(INDEXES_VARIABLE, "").split() or list(DEFAULT_INDEXES)
     monkeypatch.setenv(INDEXES_VARIABLE, " ".join([*allowed, *urls]))
     monkeypatch.setenv(NETWORKS_VARIABLE, "127.0.0.0/8")
 
