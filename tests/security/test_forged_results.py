@@ -23,6 +23,7 @@ from thoth_graphql.domain import Analysis, AnalysisStatus
 from thoth_graphql.objects import ObjectStore, get_json, open_object_store, put_json
 from thoth_graphql.objects.layout import new_analysis_id, status_key
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_graphql.sync import GraphSync
 
 EVIL_INDEX = "https://evil.example/simple"
 ADVISE = """
@@ -200,3 +201,24 @@ async def test_the_dispatcher_quarantines_a_result_about_another_package(
     assert await keys(objects, "quarantine/") == [
         f"quarantine/results/solver/solver-{done.id}.json"
     ]
+
+
+async def test_graph_sync_quarantines_a_result_about_another_package_and_says_so(
+    sqlite_store: SqliteGraphStore, objects: ObjectStore
+) -> None:
+    service = AnalysisService(sqlite_store, objects)
+    requested = await service.request(solver_spec("app"), "requester")
+    result = f"results/solver/solver-{requested.id}.json"
+    await put_json(objects, result, forged_dask(f"solver-{requested.id}"))
+    await put_json(
+        objects,
+        f"completed/20260101T000000.000000Z-{requested.id}.json",
+        {"analysis_id": requested.id, "result_key": result},
+    )
+    report = await GraphSync(sqlite_store, objects).sync_completed()
+    assert (report.loaded, [key for key, _ in report.quarantined]) == ([], [result])
+    assert await sqlite_store.packages(["dask", "evil-backdoor"]) == [None, None]
+    [analysis] = await sqlite_store.analyses([requested.id])
+    assert analysis is not None and analysis.status is AnalysisStatus.FAILED
+    assert analysis.error is not None
+    assert "quarantined" in analysis.error and "app was asked for" in analysis.error

@@ -177,7 +177,10 @@ class GraphSync:
     async def load_result(self, analysis: Analysis) -> bool:
         """Load the result of `analysis` from the key it must have; whether it was new.
         Raises Quarantined, InvalidResult or ObjectStoreError."""
-        report = await self._load_batch([(expected_result_key(analysis), analysis)])
+        # The caller (the dispatcher) concludes the analysis itself, saying why.
+        report = await self._load_batch(
+            [(expected_result_key(analysis), analysis)], conclude_refused=False
+        )
         if report.quarantined:
             raise Quarantined(report.quarantined[0][1])
         if report.failed:
@@ -220,7 +223,9 @@ class GraphSync:
         )
         await self.graph.update_analysis(failed, expected=analysis.status)
 
-    async def _load_batch(self, items: Sequence[tuple[str, Analysis]]) -> SyncReport:
+    async def _load_batch(
+        self, items: Sequence[tuple[str, Analysis]], *, conclude_refused: bool = True
+    ) -> SyncReport:
         report = SyncReport()
         named: list[tuple[str, str, str, Analysis]] = []
         for key, analysis in items:
@@ -256,7 +261,8 @@ class GraphSync:
             except NotAdmitted as refused:
                 assert not isinstance(read, str)
                 reason = f"{read.key} is not what analysis {read.analysis.id} asked: {refused}"
-                await self._quarantine(read.key, reason, report, read.analysis)
+                concluded = read.analysis if conclude_refused else None
+                await self._quarantine(read.key, reason, report, concluded)
             except InvalidResult as error:
                 key = read if isinstance(read, str) else read.key
                 report.failed.append((key, str(error)))
