@@ -216,8 +216,8 @@ async def test_graph_sync_quarantines_a_result_about_another_package_and_says_so
         {"analysis_id": requested.id, "result_key": result},
     )
     report = await GraphSync(sqlite_store, objects).sync_completed()
-    assert (report.loaded, [key for key, _ in report.quarantined]) == ([], [result])
     assert await sqlite_store.packages(["dask", "evil-backdoor"]) == [None, None]
+    assert (report.loaded, [key for key, _ in report.quarantined]) == ([], [result])
     [analysis] = await sqlite_store.analyses([requested.id])
     assert analysis is not None and analysis.status is AnalysisStatus.FAILED
     assert analysis.error is not None
