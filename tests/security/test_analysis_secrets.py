@@ -63,15 +63,21 @@ def token(data_dir: Path, scope: str) -> str:
     return thoth("token", "create", "--data-dir", str(data_dir), "--scope", scope).strip()
 
 
-async def watched(server: Server, analysis_id: str, secret: str | None) -> list[dict[str, Any]]:
-    """Every analysisStatus message until the analysis is finished."""
+async def watched(
+    server: Server, analysis_id: str, secret: str | None, *, in_payload: bool = False
+) -> list[dict[str, Any]]:
+    """Every analysisStatus message until the analysis is finished; the token goes in a
+    header, or in the `connection_init` payload as browsers must send it."""
     url = server.url.replace("http://", "ws://")
-    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    authorization = {"Authorization": f"Bearer {secret}"} if secret else {}
     seen = []
     async with connect(
-        url, subprotocols=[Subprotocol("graphql-transport-ws")], additional_headers=headers
+        url,
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers={} if in_payload else authorization,
     ) as ws:
-        await ws.send(json.dumps({"type": "connection_init"}))
+        init = {"type": "connection_init", "payload": authorization if in_payload else {}}
+        await ws.send(json.dumps(init))
         assert json.loads(await ws.recv()) == {"type": "connection_ack"}
         payload = {"query": WATCH, "variables": {"id": analysis_id}}
         await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
@@ -108,8 +114,8 @@ async def test_details_are_for_the_requester_and_admins_only(
         assert [e["node"] for e in listed["data"]["analyses"]["edges"]] == [last]
         assert SECRET not in json.dumps([one, listed])
 
-    for secret in (writer_token, admin):
-        [last, *_] = reversed(await watched(server, analysis_id, secret))
+    for secret, in_payload in ((writer_token, False), (admin, False), (writer_token, True)):
+        [last, *_] = reversed(await watched(server, analysis_id, secret, in_payload=in_payload))
         assert last["parameters"]["script"] == f"print('{SECRET}')"
         assert last["error"]
         shown: dict[str, Any] = server.graphql(ONE, secret, id=analysis_id)
