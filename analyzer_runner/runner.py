@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer_runner import ANALYZER_VERSION
+from analyzer_runner.egress import EgressRefused
 from analyzer_runner.failure import AnalysisFailed
 from analyzer_runner.index import IndexClient, IndexFault
 from analyzer_runner.inspection import Inspector
@@ -166,6 +167,8 @@ async def run_analysis(
         record = _failed(record, f"invalid request: {error}")
     except AnalysisFailed as error:
         record = _failed(record, str(error), retryable=error.retryable)
+    except EgressRefused as error:  # the same request is refused again: no retry
+        record = _failed(record, f"refused by the runner's egress policy: {error}")
     except SandboxUnavailable as error:  # this runner's setup; another runner may do
         record = _failed(record, str(error), retryable=True)
     except Exception as error:

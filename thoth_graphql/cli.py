@@ -410,7 +410,9 @@ async def _graph_sync(
     def show(report: SyncReport) -> None:
         for key, reason in report.failed:
             click.echo(f"error: {key}: {reason}", err=True)
-        if not follow or report.loaded or report.failed:
+        for key, reason in report.quarantined:
+            click.echo(f"quarantined: {key}: {reason}", err=True)
+        if not follow or report.loaded or report.failed or report.quarantined:
             click.echo(report.summary())
 
     await store.open()

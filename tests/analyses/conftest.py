@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.analyzer_runner.package_index import PackageIndex, serve
+from tests.analyzer_runner.package_index import PackageIndex, allow_loopback, serve
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from tests.janusgraph_server import free_port
@@ -36,8 +36,9 @@ OBJECT_STORES = ("local", "s3")
 
 
 @pytest.fixture
-def index() -> Iterator[PackageIndex]:
+def index(monkeypatch: pytest.MonkeyPatch) -> Iterator[PackageIndex]:
     with serve(PackageIndex()) as running:
+        allow_loopback(monkeypatch, running.url)
         yield running
 
 

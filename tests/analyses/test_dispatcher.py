@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from analyzer_runner.egress import INDEXES_VARIABLE
 from tests.analyses.conftest import runner_pids
-from tests.analyzer_runner.package_index import PackageIndex
+from tests.analyzer_runner.package_index import PackageIndex, allow_loopback
 from tests.analyzer_runner.packages import hostile_sdist
 from tests.janusgraph_server import free_port
 from thoth_graphql.analyses import Dispatcher, LocalLauncher, solver_spec
@@ -50,7 +51,10 @@ class Setup:
 
 
 @pytest.fixture
-async def setup(sqlite_store: SqliteGraphStore, tmp_path: Path) -> AsyncIterator[Setup]:
+async def setup(
+    sqlite_store: SqliteGraphStore, tmp_path: Path, index: PackageIndex
+) -> AsyncIterator[Setup]:
+    # `index` first: it allows itself in the environment the launcher hands its runners.
     url = str(tmp_path / "objects")
     objects = LocalObjectStore(url)
     await objects.open()
@@ -119,8 +123,13 @@ async def test_a_failure_that_a_retry_cannot_mend_fails_at_once(
     assert record is not None and record.launches == 1
 
 
-async def test_retryable_failures_are_retried_a_bounded_number_of_times(setup: Setup) -> None:
+async def test_retryable_failures_are_retried_a_bounded_number_of_times(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
     down = f"http://127.0.0.1:{free_port()}/simple"  # nothing listens there
+    allow_loopback(monkeypatch, down)
+    allowed = os.environ[INDEXES_VARIABLE]
+    monkeypatch.setitem(setup.launcher.environ, INDEXES_VARIABLE, allowed)
     analysis = await setup.service.request(solver_spec("dep", None, down), "test")
     [done] = await until(setup, [analysis.id])
     assert done.status is AnalysisStatus.FAILED

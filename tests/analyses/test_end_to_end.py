@@ -59,11 +59,16 @@ def server(tmp_path: Path, objects: Objects, index: PackageIndex) -> Iterator[tu
     assert "Traceback" not in running.output(), running.output()
 
 
-async def watch(server: Server, analysis_id: str) -> list[dict[str, Any]]:
-    """Every analysisStatus message until the subscription completes."""
+async def watch(server: Server, analysis_id: str, token: str) -> list[dict[str, Any]]:
+    """Every analysisStatus message until the subscription completes, as the requester
+    sees them (anyone else is not shown `error` and `resultRef`)."""
     url = server.url.replace("http://", "ws://")
     seen = []
-    async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+    async with connect(
+        url,
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers={"Authorization": f"Bearer {token}"},
+    ) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv()) == {"type": "connection_ack"}
         payload = {"query": WATCH, "variables": {"id": analysis_id}}
@@ -94,7 +99,7 @@ async def test_a_user_solves_watches_reads_and_advises_through_graphql(
         assert analysis["status"] == "QUEUED"
         ids[name] = analysis["analysisId"]
 
-    watched = await asyncio.gather(*(watch(running, i) for i in ids.values()))
+    watched = await asyncio.gather(*(watch(running, i, token) for i in ids.values()))
     for messages in watched:
         statuses = [m["status"] for m in messages]
         assert statuses[-1] == "SUCCEEDED", messages
@@ -102,7 +107,7 @@ async def test_a_user_solves_watches_reads_and_advises_through_graphql(
         assert statuses == sorted(statuses, key=LIFE.index)
         assert messages[-1]["resultRef"].startswith("results/solver/solver-")
 
-    read = running.graphql(READ, id=ids["app"])
+    read = running.graphql(READ, token, id=ids["app"])
     assert "errors" not in read, read
     data: dict[str, Any] = read["data"]  # type: ignore[assignment]
     assert data["analysis"]["status"] == "SUCCEEDED"

@@ -74,7 +74,10 @@ def test_the_job_is_locked_down_and_holds_no_graph_credentials() -> None:
     assert set(env) == {
         "THOTH_OBJECTS", "THOTH_SANDBOX", "TMPDIR", "HOME", "PYTHONDONTWRITEBYTECODE",
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        "THOTH_EGRESS_INDEXES", "THOTH_EGRESS_FILE_HOSTS", "THOTH_EGRESS_NETWORKS",
     }  # fmt: skip
+    # The runner gets the dispatcher's egress policy: the same lists on both sides.
+    assert env["THOTH_EGRESS_INDEXES"]["value"] == " ".join(SETTINGS.egress.indexes)
     for secret in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         assert env[secret]["valueFrom"]["secretKeyRef"] == {
             "name": "thoth-objects-credentials",

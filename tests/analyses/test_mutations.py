@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.analyses.conftest import Api
 from tests.analyzer_runner.conftest import assert_valid
+from tests.analyzer_runner.package_index import allow_loopback
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from thoth_graphql.api import create_app
@@ -38,7 +40,10 @@ class BrokenStore(LocalObjectStore):
         raise ObjectStoreError(f"{key}: put: connection refused")
 
 
-async def test_a_solver_request_records_the_analysis_and_writes_its_request(api: Api) -> None:
+async def test_a_solver_request_records_the_analysis_and_writes_its_request(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allow_loopback(monkeypatch, "http://127.0.0.1:9/simple")
     result = await api.writer(
         SOLVE,
         input={

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer_runner.request import InspectionRequest, SolverRequest, parse_request
+from tests.analyzer_runner.package_index import allow_loopback
 from thoth_graphql.analyses.requests import (
     MAX_SCRIPT_BYTES,
     InvalidSpec,
@@ -30,6 +31,12 @@ def analysis_of(spec: object) -> Analysis:
         spec.parameters(),  # type: ignore[attr-defined]
         created_at="2026-01-01T00:00:00Z",
     )
+
+
+@pytest.fixture(autouse=True)
+def allowed_indexes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indexes these requests name, allowed explicitly (the default is PyPI only)."""
+    allow_loopback(monkeypatch, "http://127.0.0.1:1/simple", "https://x.example/simple")
 
 
 @pytest.mark.parametrize("version_spec", [None, "2.10.1", ">=2,<3", "~=1.4", ""])

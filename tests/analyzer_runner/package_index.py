@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import tarfile
 import threading
 import zipfile
@@ -20,7 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from packaging.utils import canonicalize_name
+
+from analyzer_runner.egress import DEFAULT_INDEXES, INDEXES_VARIABLE, NETWORKS_VARIABLE
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
@@ -128,6 +132,8 @@ class PackageIndex:
     range_requests: list[tuple[str, str]] = field(default_factory=list)
     bytes_sent: dict[str, int] = field(default_factory=dict)
     port: int = 0
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Paths answered with a 302 to the URL given."""
 
     @property
     def url(self) -> str:
@@ -201,6 +207,8 @@ class PackageIndex:
 
     def answer(self, path: str, accept: str) -> tuple[int, bytes, str]:
         self.requests.append(path)
+        if path in self.redirects:
+            return 302, self.redirects[path].encode(), "text/plain"
         parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "simple":
             project = str(canonicalize_name(parts[1]))
@@ -250,6 +258,8 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
                     headers["Content-Range"] = "bytes garbage"
             index.bytes_sent[path] = index.bytes_sent.get(path, 0) + len(body)
             self.send_response(status)
+            if 300 <= status < 400:
+                headers["Location"] = body.decode()
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
@@ -260,6 +270,14 @@ def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+def allow_loopback(monkeypatch: pytest.MonkeyPatch, *urls: str) -> None:
+    """Allow these loopback indexes by the egress policy, which refuses them by default:
+    in this process and in every server, dispatcher and runner it starts from here."""
+    allowed = os.environ.get(INDEXES_VARIABLE, "").split() or list(DEFAULT_INDEXES)
+    monkeypatch.setenv(INDEXES_VARIABLE, " ".join([*allowed, *urls]))
+    monkeypatch.setenv(NETWORKS_VARIABLE, "127.0.0.0/8")
 
 
 @contextmanager

@@ -5,9 +5,18 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 from analyzer_runner.sandbox import Sandbox
 from tests.analyzer_runner.conftest import run
-from tests.analyzer_runner.package_index import IndexFile, PackageIndex, metadata_text, serve, wheel
+from tests.analyzer_runner.package_index import (
+    IndexFile,
+    PackageIndex,
+    allow_loopback,
+    metadata_text,
+    serve,
+    wheel,
+)
 from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
 from thoth_graphql.ingest import parse_solver_document
 from thoth_graphql.objects import ObjectStore
@@ -53,9 +62,10 @@ async def test_pep658_metadata_is_read_without_downloading_files(
 
 
 async def test_without_pep658_the_wheel_metadata_is_read_by_range_from_an_html_index(
-    store: ObjectStore, sandbox: Sandbox
+    store: ObjectStore, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serve(PackageIndex(json_api=False, pep658=False)) as index:
+        allow_loopback(monkeypatch, index.url)
         index.add_wheel("toolz", "0.7.3", requires=["six"])
         ran = await run(store, sandbox, "SOLVER", solver(index, "toolz"))
     [release] = ran.result["tree"]
@@ -266,11 +276,12 @@ async def test_a_wheel_whose_metadata_names_another_release_is_an_error(
 
 
 async def test_an_unreachable_index_fails_the_analysis(
-    store: ObjectStore, sandbox: Sandbox
+    store: ObjectStore, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.janusgraph_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/simple"
+    allow_loopback(monkeypatch, url)
     ran = await run(store, sandbox, "SOLVER", {"package_name": "x", "index_url": url})
     assert ran.record.status == "FAILED"
     assert ran.record.error is not None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from tests.api.sample_graph import release
 from thoth_graphql.domain import (
@@ -21,6 +22,7 @@ from thoth_graphql.domain import (
     RuntimeEnvironment,
     StackObservation,
     StackOutcome,
+    TokenScope,
     VersionKey,
 )
 from thoth_graphql.store.sqlite import SqliteGraphStore
@@ -268,7 +270,10 @@ async def test_analyses_by_id_and_listed(graph: SqliteGraphStore, gql: GraphQLCl
         "RUNNING",
         "2026-01-05",
     )
-    assert found["parameters"] == {"package": "dask"}
+    assert found["parameters"] is None  # the requester's and admins' only
+    admin = gql.with_token(await add_token(graph, TokenScope.ADMIN))
+    shown = await admin('{ analysis(id: "a-1") { parameters } }')
+    assert shown.data == {"analysis": {"parameters": {"package": "dask"}}}
     by_global_id = await gql(
         "query ($id: ID!) { analysis(id: $id) { analysisId } }", id=found["id"]
     )

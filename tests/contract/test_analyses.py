@@ -15,6 +15,7 @@ def queued(number: int, kind: AnalysisKind = AnalysisKind.SOLVER) -> Analysis:
         kind=kind,
         parameters={"package": "dask", "versions": ["2.10.1"], "number": number},
         created_at=f"2026-03-{number:02d}T00:00:00Z",
+        requester=f"token-hash-{number}",  # whose details these are (docs/security.md)
     )
 
 

@@ -15,7 +15,14 @@ from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from tests.analyses.conftest import Objects, thoth
 from tests.analyzer_runner.package_index import PackageIndex
 from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
-from thoth_graphql.domain import AnalysisStatus, ObservationSource, VersionKey
+from thoth_graphql.analyses.requests import request_document
+from thoth_graphql.domain import (
+    Analysis,
+    AnalysisKind,
+    AnalysisStatus,
+    ObservationSource,
+    VersionKey,
+)
 from thoth_graphql.objects import LocalObjectStore, ObjectStore, open_object_store, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key
 from thoth_graphql.store.port import AnalysisFilter, GraphStore, ObservationFilter
@@ -36,17 +43,20 @@ async def store(tmp_path: Path) -> AsyncIterator[LocalObjectStore]:
 
 
 async def analyse(
-    store: ObjectStore, sandbox: Sandbox, kind: str, parameters: dict[str, Any]
+    graph: GraphStore,
+    store: ObjectStore,
+    sandbox: Sandbox,
+    kind: str,
+    parameters: dict[str, Any],
 ) -> str:
-    """Write a request and run it as a runner would; the analysis id."""
-    analysis_id = new_analysis_id()
-    request = {
-        "analysis_id": analysis_id,
-        "kind": kind,
-        "created_at": "2026-01-01T00:00:00Z",
-        "parameters": parameters,
-    }
-    await put_json(store, request_key(analysis_id), request)
+    """Record an analysis as the API does (graph, then request), run it as a runner
+    would; the analysis id."""
+    analysis = Analysis(
+        new_analysis_id(), AnalysisKind(kind), parameters, created_at="2026-01-01T00:00:00Z"
+    )
+    await graph.create_analyses([analysis])
+    await put_json(store, request_key(analysis.id), request_document(analysis))
+    analysis_id = analysis.id
     await run_analysis(store, request_key(analysis_id), sandbox)
     return analysis_id
 
@@ -60,17 +70,18 @@ def publish(index: PackageIndex) -> None:
     index.add_sdist("broken", "1.0", tiny_sdist_files("broken", "1.0", dynamic_requires=["nope"]))
 
 
-async def analyse_all(store: ObjectStore, sandbox: Sandbox, index: PackageIndex) -> list[str]:
+async def analyse_all(
+    graph: GraphStore, store: ObjectStore, sandbox: Sandbox, index: PackageIndex
+) -> list[str]:
     ids = []
     for name in ("app", "dep", "native", "broken"):
-        ids.append(
-            await analyse(store, sandbox, "SOLVER", {"package_name": name, "index_url": index.url})
-        )
+        parameters = {"package_name": name, "index_url": index.url}
+        ids.append(await analyse(graph, store, sandbox, "SOLVER", parameters))
     packages = [
         {"package_name": n, "package_version": "1.0", "index_url": index.url}
         for n in ("app", "dep")
     ]
-    ids.append(await analyse(store, sandbox, "STACK_INSPECTION", {"packages": packages}))
+    ids.append(await analyse(graph, store, sandbox, "STACK_INSPECTION", {"packages": packages}))
     return ids
 
 
@@ -92,7 +103,7 @@ async def test_results_are_loaded_once_by_document_id(
     store: LocalObjectStore, sandbox: Sandbox, index: PackageIndex, sqlite_store: SqliteGraphStore
 ) -> None:
     publish(index)
-    ids = await analyse_all(store, sandbox, index)
+    ids = await analyse_all(sqlite_store, store, sandbox, index)
     sync = GraphSync(sqlite_store, store)
     first = await sync.sync_completed()
     assert first.failed == []
@@ -121,8 +132,10 @@ async def test_a_bad_result_is_reported_and_the_others_are_loaded(
     store: LocalObjectStore, sandbox: Sandbox, index: PackageIndex, sqlite_store: SqliteGraphStore
 ) -> None:
     index.add_wheel("dep", "1.0")
-    good = await analyse(store, sandbox, "SOLVER", {"package_name": "dep", "index_url": index.url})
+    parameters = {"package_name": "dep", "index_url": index.url}
+    good = await analyse(sqlite_store, store, sandbox, "SOLVER", parameters)
     bad = new_analysis_id()
+    await sqlite_store.create_analyses([Analysis(bad, AnalysisKind.SOLVER, parameters)])
     await store.put(f"results/solver/solver-{bad}.json", b'{"metadata": {}}')
     await put_json(
         store,
@@ -150,7 +163,11 @@ async def test_a_follower_loads_results_as_they_come(
     try:
         for name in ("dep", "app"):
             analysis_id = await analyse(
-                store, sandbox, "SOLVER", {"package_name": name, "index_url": index.url}
+                sqlite_store,
+                store,
+                sandbox,
+                "SOLVER",
+                {"package_name": name, "index_url": index.url},
             )
             for _ in range(500):
                 if f"solver-{analysis_id}" in loaded:
@@ -171,7 +188,7 @@ async def test_the_graph_is_rebuilt_from_the_object_store_alone(
     tmp_path: Path,
 ) -> None:
     publish(index)
-    ids = await analyse_all(store, sandbox, index)
+    ids = await analyse_all(sqlite_store, store, sandbox, index)
     await GraphSync(sqlite_store, store).sync_completed()
     # Markers are not needed: the results are.
     async for key in store.list_keys("completed/"):
@@ -197,10 +214,16 @@ async def test_the_command_loads_and_rebuilds_on_either_object_store(
     objects: Objects, sandbox: Sandbox, index: PackageIndex, tmp_path: Path
 ) -> None:
     index.add_wheel("app", "1.0", requires=["dep"])
-    async with open_object_store(objects.url) as store:
-        analysis_id = await analyse(
-            store, sandbox, "SOLVER", {"package_name": "app", "index_url": index.url}
-        )
+    # The API's graph: the one whose analyses asked for the results.
+    graph = SqliteGraphStore(tmp_path / "a" / "graph.sqlite3")
+    await graph.open()
+    try:
+        async with open_object_store(objects.url) as store:
+            analysis_id = await analyse(
+                graph, store, sandbox, "SOLVER", {"package_name": "app", "index_url": index.url}
+            )
+    finally:
+        await graph.close()
     arguments = ["graph-sync", "--objects", objects.url, "--data-dir"]
     once = thoth(*arguments, str(tmp_path / "a"), environment=objects.environment)
     assert once == "1 result(s) loaded, 0 already known, 0 failed\n"

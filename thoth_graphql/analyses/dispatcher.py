@@ -9,7 +9,8 @@ One loop, whatever launches the runners (local processes or Kubernetes Jobs):
    dispatcher restores from it), the ledger `dispatch/<id>.json` records the launch and
    its owner, and the launcher starts a runner.
 3. *Conclude*, when the runner is gone: its status record decides. SUCCEEDED: the result
-   is loaded into the graph (graph-sync, idempotent by document id), then the Analysis
+   is loaded into the graph (graph-sync, idempotent by document id; only from the key
+   this analysis' result has and only if it is about what was asked), then the Analysis
    moves to SUCCEEDED pointing at the result, so a client that sees SUCCEEDED can read
    the package. FAILED and not retryable: FAILED with the runner's error. Anything else
    (retryable failure, a runner killed or unable to record): back to QUEUED after a
@@ -54,8 +55,9 @@ from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.objects.layout import request_key
 from thoth_graphql.objects.port import ObjectStore, put_json
 from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter, GraphStore
+from thoth_graphql.sync.admission import expected_result_key
 from thoth_graphql.sync.documents import InvalidResult
-from thoth_graphql.sync.graph_sync import GraphSync
+from thoth_graphql.sync.graph_sync import GraphSync, Quarantined
 
 log = logging.getLogger(__name__)
 
@@ -327,15 +329,30 @@ class Dispatcher:
         end: RunEnd,
     ) -> None:
         if status is not None and written_since(status, record) and status.status == SUCCEEDED:
-            assert status.result_key is not None
+            # The status record is the runner's word: the result is read from the key this
+            # analysis' result has, never from one the record names.
+            expected = expected_result_key(analysis)
+            if status.result_key != expected:
+                log.warning(
+                    "dispatcher: analysis %s: the runner named %r as its result; not loaded",
+                    analysis.id,
+                    status.result_key,
+                )
+                await self._fail(
+                    analysis,
+                    f"the runner named {status.result_key!r} as the result, not {expected!r}; "
+                    "nothing was loaded",
+                )
+                return
             try:
-                await self.sync.load_result(status.result_key)
+                await self.sync.load_result(analysis)
+            except Quarantined as refused:
+                await self._fail(analysis, f"the result was quarantined: {refused}")
+                return
             except InvalidResult as invalid:
                 await self._fail(analysis, f"the result could not be loaded: {invalid}")
                 return
-            done = analysis.moved_to(
-                AnalysisStatus.SUCCEEDED, utc_timestamp(), result_ref=status.result_key
-            )
+            done = analysis.moved_to(AnalysisStatus.SUCCEEDED, utc_timestamp(), result_ref=expected)
             if await self.graph.update_analysis(done, expected=AnalysisStatus.RUNNING):
                 self.finished += 1
             return

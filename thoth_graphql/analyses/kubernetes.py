@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from analyzer_runner.egress import EgressPolicy
 from thoth_graphql.analyses.dispatcher import RunEnd
 from thoth_graphql.analyses.records import DispatchRecord, read_status, written_since
 from thoth_graphql.domain import Analysis
@@ -72,6 +73,8 @@ class JobSettings:
     """Above the runner's wall-clock ceiling (600 s), so the runner times out first."""
     ttl_seconds_after_finished: int = 3600
     labels: dict[str, str] = field(default_factory=dict)
+    egress: EgressPolicy = field(default_factory=EgressPolicy.from_environ)
+    """The runner's egress policy: the dispatcher's own, so both check the same lists."""
 
     def __post_init__(self) -> None:
         if not self.objects_url.startswith("s3://"):
@@ -117,6 +120,7 @@ def job_manifest(settings: JobSettings, analysis_id: str, name: str) -> dict[str
             {"name": "TMPDIR", "value": "/scratch"},
             {"name": "HOME", "value": "/scratch"},
             {"name": "PYTHONDONTWRITEBYTECODE", "value": "1"},
+            *({"name": k, "value": v} for k, v in settings.egress.environment().items()),
             {
                 "name": "AWS_ACCESS_KEY_ID",
                 "valueFrom": {"secretKeyRef": {**secret, "key": "AWS_ACCESS_KEY_ID"}},

@@ -5,8 +5,8 @@
   process budget, and its own scratch folder, wiped before each launch (a killed runner
   leaves its workspace behind).
 - The runner gets an environment of its own: the object store's credentials (AWS_*),
-  the sandbox settings and what a process needs to run, never the server's other
-  variables (a graph URL with credentials, tokens).
+  the egress policy (THOTH_EGRESS_*), the sandbox settings and what a process needs to
+  run, never the server's other variables (a graph URL with credentials, tokens).
 - It dies with its dispatcher (PR_SET_PDEATHSIG, SIGKILL), and its sandbox with it
   (bwrap --die-with-parent): after a crash no orphan runs on, and recovery can tell.
 """
@@ -56,7 +56,7 @@ PASSED_VARIABLES = frozenset(
         "THOTH_SANDBOX_GID",
     }
 )
-PASSED_PREFIXES = ("AWS_",)
+PASSED_PREFIXES = ("AWS_", "THOTH_EGRESS_")
 STOP_SECONDS = 5.0
 LOG_TAIL = 600
 

@@ -27,6 +27,15 @@ class RateLimited(Exception):
         super().__init__(f"rate limited; retry after {retry_after:.1f} s")
 
 
+class TooManyAtOnce(ValueError):
+    """More requests at once than a burst holds: they could never be admitted together."""
+
+    def __init__(self, cost: int, burst: int) -> None:
+        self.cost = cost
+        self.burst = burst
+        super().__init__(f"{cost} requests at once exceed the burst of {burst}")
+
+
 @dataclass(slots=True)
 class _Bucket:
     tokens: float
@@ -52,8 +61,10 @@ class RateLimiter:
     def take(self, key: str, cost: int = 1) -> None:
         """Admit `cost` requests of `key`, or raise RateLimited (and admit none).
 
-        Asking for more than `burst` at once is a ValueError: it could never be admitted.
+        Asking for more than `burst` at once raises TooManyAtOnce: it could never be admitted.
         """
+        if cost > self.burst:
+            raise TooManyAtOnce(cost, self.burst)
         now = self._clock()
         bucket = self._buckets.get(key)
         if bucket is None:
@@ -62,8 +73,6 @@ class RateLimiter:
             bucket = self._buckets[key] = _Bucket(float(self.burst), now)
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
         bucket.updated = now
-        if cost > self.burst:
-            raise ValueError(f"{cost} requests at once exceed the burst of {self.burst}")
         if bucket.tokens < cost:
             raise RateLimited((cost - bucket.tokens) / self.rate)
         bucket.tokens -= cost

@@ -20,6 +20,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from analyzer_runner.egress import EgressRefused, egress_policy
 from thoth_graphql.domain import (
     DEFAULT_INDEX_URL,
     Analysis,
@@ -128,6 +129,13 @@ def _url(raw: str | None, path: str, faults: list[tuple[str, str]]) -> str:
     url = (raw or DEFAULT_INDEX_URL).strip()
     if not url.startswith(("https://", "http://")) or len(url) > MAX_URL or " " in url:
         faults.append((path, f"must be an http(s) URL of at most {MAX_URL} characters."))
+        return url.rstrip("/")
+    # The runners check again on every fetch; refusing here keeps the request (and any
+    # credentials in it) out of the graph and the object store altogether.
+    try:
+        egress_policy().check_index(url, "this server's")
+    except EgressRefused as refused:
+        faults.append((path, f"{refused}."))
     return url.rstrip("/")
 
 

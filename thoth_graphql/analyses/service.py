@@ -78,6 +78,7 @@ class AnalysisService:
                 kind=kind_of(spec),
                 parameters=spec.parameters(),
                 created_at=created_at,
+                requester=requester,
             )
             for spec in specs
         ]

@@ -11,7 +11,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from thoth_graphql import scorer
 from thoth_graphql.advise import AdviseBusy, server_environment
-from thoth_graphql.analyses.requests import solver_spec
+from thoth_graphql.analyses.requests import InvalidSpec, solver_spec
 from thoth_graphql.api.advisories import Advisory
 from thoth_graphql.api.analyses import Analysis
 from thoth_graphql.api.analysis_requests import enqueue
@@ -363,7 +363,12 @@ async def advise(info: Info, input: AdviseInput) -> AdviseResult:
         info.context.provisional = True
     answer = AdviseResult.from_scorer(result)
     if token is not None and result.missing:
-        specs = [solver_spec(name, environment=request.environment) for name in result.missing]
+        try:
+            specs = [solver_spec(name, environment=request.environment) for name in result.missing]
+        except InvalidSpec as refused:  # e.g. the default index is off this server's list
+            raise UserInputError(
+                f"input.solveUnknown: {refused}", field="input.solveUnknown"
+            ) from refused
         queued = await enqueue(info, specs, token.token_hash)
         answer.analyses = [Analysis.from_domain(a) for a in queued]
     return answer

@@ -1,5 +1,9 @@
 """Analyses as clients see them: one by id, a filtered listing, and a subscription to the
-status of one, which polls the store and ends when the analysis is finished."""
+status of one, which polls the store and ends when the analysis is finished.
+
+What an analysis was asked (index URLs, inspection scripts), why it failed and where its
+result lies are its requester's and admins' to see; everyone else sees its id, kind,
+status and times, and null for the rest."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from thoth_graphql.api.pagination import (
     fetched_page,
     page_size,
 )
+from thoth_graphql.domain import TokenScope
 from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter
 
 # The domain's enums are the GraphQL enums: registered once here, used by their own names.
@@ -34,17 +39,53 @@ POLL_SECONDS = 0.25
 """How often a status subscription reads the store."""
 
 
+async def may_see_details(info: Info, requester: str | None) -> bool:
+    """Whether the request's token asked for the analysis, or is an admin's."""
+    token = await info.context.token() if info.context.bearer_secret() else None
+    if token is None:
+        return False
+    return token.scope is TokenScope.ADMIN or (
+        requester is not None and token.token_hash == requester
+    )
+
+
+async def _parameters(root: Analysis, info: Info) -> JSON | None:
+    if not await may_see_details(info, root.requester):
+        return None
+    parameters: JSON = json.loads(json.dumps(root.hidden.parameters))
+    return parameters
+
+
+async def _error(root: Analysis, info: Info) -> str | None:
+    return root.hidden.error if await may_see_details(info, root.requester) else None
+
+
+async def _result_ref(root: Analysis, info: Info) -> str | None:
+    return root.hidden.result_ref if await may_see_details(info, root.requester) else None
+
+
 @strawberry.type(description="A requested piece of sandboxed work and the state it is in.")
 class Analysis(relay.Node):
     analysis_id: str = strawberry.field(description="The id `analysis(id:)` takes.")
     kind: AnalysisKind
     status: AnalysisStatus
-    parameters: JSON = strawberry.field(description="What the analysis was asked to do.")
     created_at: str | None
     started_at: str | None
     finished_at: str | None
-    error: str | None = strawberry.field(description="Why it failed.")
-    result_ref: str | None = strawberry.field(description="Where its raw result is stored.")
+    parameters: JSON | None = strawberry.field(
+        resolver=_parameters,
+        description="What the analysis was asked to do; null unless the request's token "
+        "asked for it or is an admin's.",
+    )
+    error: str | None = strawberry.field(
+        resolver=_error, description="Why it failed; null for whoever may not see parameters."
+    )
+    result_ref: str | None = strawberry.field(
+        resolver=_result_ref,
+        description="Where its raw result is stored; null for whoever may not see parameters.",
+    )
+    requester: strawberry.Private[str | None]
+    hidden: strawberry.Private[domain.Analysis]
 
     @classmethod
     def from_domain(cls, analysis: domain.Analysis) -> Self:
@@ -52,12 +93,11 @@ class Analysis(relay.Node):
             analysis_id=analysis.id,
             kind=analysis.kind,
             status=analysis.status,
-            parameters=json.loads(json.dumps(analysis.parameters)),
             created_at=analysis.created_at,
             started_at=analysis.started_at,
             finished_at=analysis.finished_at,
-            error=analysis.error,
-            result_ref=analysis.result_ref,
+            requester=analysis.requester,
+            hidden=analysis,
         )
 
     @classmethod

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import strawberry
 
 from thoth_graphql import domain
-from thoth_graphql.analyses.rate_limit import RateLimited
+from thoth_graphql.analyses.rate_limit import RateLimited, TooManyAtOnce
 from thoth_graphql.analyses.requests import (
     AnalysisSpec,
     InvalidSpec,
@@ -116,6 +116,12 @@ async def enqueue(
             f"Too many analysis requests with this token; retry in {seconds} s.",
             retryAfter=seconds,
         ) from limited
+    except TooManyAtOnce as error:
+        # Asked together, they are admitted together or not at all; asking again cannot help.
+        raise UserInputError(
+            f"{error.cost} analyses were asked for at once; a token may queue at most "
+            f"{error.burst} at once. Ask for fewer (advise with fewer unknown packages)."
+        ) from error
     except RequestNotStored as error:
         raise CodedError(
             ErrorCode.UNAVAILABLE,

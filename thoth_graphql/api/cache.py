@@ -18,11 +18,12 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from thoth_graphql.domain.token import hash_secret
 from thoth_graphql.store.port import GraphStore
 
 CACHED_RESULTS = 1024
 
-CacheKey = tuple[str, str, str]
+CacheKey = tuple[str, str, str, str]
 
 
 class ReadCache:
@@ -79,9 +80,14 @@ def size_read_cache(store: GraphStore, size: int) -> None:
     _caches[store] = ReadCache(size)
 
 
-def cache_key(query: str, variables: dict[str, Any] | None, operation: str | None) -> CacheKey:
-    """What makes two operations the same: document, variables and operation name."""
-    return (query, json.dumps(variables or {}, sort_keys=True, default=str), operation or "")
+def cache_key(
+    query: str, variables: dict[str, Any] | None, operation: str | None, viewer: str = ""
+) -> CacheKey:
+    """What makes two operations the same: document, variables, operation name, and who
+    asks (the hash of the bearer secret, or ""): an analysis' details are shown to its
+    requester only, so one viewer's answer must never be served to another."""
+    variables_text = json.dumps(variables or {}, sort_keys=True, default=str)
+    return (query, variables_text, operation or "", viewer)
 
 
 class ReadCacheExtension(SchemaExtension):
@@ -105,7 +111,9 @@ class ReadCacheExtension(SchemaExtension):
         except Exception:  # no cache then; the resolvers meet the failure and report it
             yield
             return
-        key = cache_key(execution.query, execution.variables, execution.operation_name)
+        secret = context.bearer_secret() if hasattr(context, "bearer_secret") else None
+        viewer = "" if secret is None else hash_secret(secret)
+        key = cache_key(execution.query, execution.variables, execution.operation_name, viewer)
         found = cache.get(key, generation)
         if found is not None:
             execution.result = found  # strawberry then skips execution

@@ -31,6 +31,9 @@ class Context:
     advisor: AdviseService = field(init=False)
     provisional: bool = field(init=False, default=False)
     """Set by a resolver whose answer was cut short (a time limit): it is not cached."""
+    connection_params: object = None
+    """A WebSocket's `connection_init` payload (set by strawberry): browsers cannot send
+    headers on a WebSocket, so `{"Authorization": "Bearer <token>"}` may come here."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 
@@ -45,7 +48,11 @@ class Context:
         """The secret of an `Authorization: Bearer <secret>` header, if the request has one."""
         if self.request is None:
             return None
-        scheme, _, secret = self.request.headers.get("authorization", "").partition(" ")
+        header = self.request.headers.get("authorization", "")
+        if not header and isinstance(self.connection_params, dict):
+            given = self.connection_params.get("Authorization", "")
+            header = given if isinstance(given, str) else ""
+        scheme, _, secret = header.partition(" ")
         secret = secret.strip()
         return secret if scheme.lower() == "bearer" and secret else None
 

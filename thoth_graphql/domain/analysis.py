@@ -53,6 +53,8 @@ class Analysis:
     finished_at: str | None = None
     error: str | None = None
     result_ref: str | None = None
+    requester: str | None = None
+    """The hash of the token that asked for it: its details are shown to it and admins."""
 
     def moved_to(
         self,

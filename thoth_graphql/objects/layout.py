@@ -7,6 +7,8 @@
     completed/<finished-at>-<analysis-id>.json  one marker per finished analysis, so a
                                            follower lists new results in time order
     dispatch/<analysis-id>.json            a dispatcher's ledger: attempts, who runs it
+    quarantine/<key>                       a result or marker refused by graph-sync (who
+                                           asked for it does not match), with the reason
 
 Ids are limited to key-safe characters; a document id is derived from the analysis id,
 so an analysis that is run again overwrites its own result instead of adding another.
@@ -23,6 +25,7 @@ STATUS = "status/"
 RESULTS = "results/"
 COMPLETED = "completed/"
 DISPATCH = "dispatch/"
+QUARANTINE = "quarantine/"
 SOLVER = "solver"
 INSPECTION = "inspection"
 RESULT_KINDS = (SOLVER, INSPECTION)
@@ -98,3 +101,8 @@ def completion_time(key: str) -> datetime:
     """When the analysis of a completion marker finished."""
     stamp = key[len(COMPLETED) :].partition("-")[0]
     return datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
+
+
+def quarantine_key(key: str) -> str:
+    """Where a refused object is kept: `quarantine/<its key>`."""
+    return f"{QUARANTINE}{key}"

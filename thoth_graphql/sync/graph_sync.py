@@ -11,8 +11,14 @@
   them (the document id is derived from the analysis id in the marker's key).
 - `follow()`: passes again and again, from a watermark a few minutes before the newest
   marker seen (runners' clocks differ; re-reading is cheap because it is idempotent).
-- `rebuild()`: an empty graph from `results/` alone (markers are not needed), and the
-  analyses from `requests/` and `status/`.
+- `rebuild()`: an empty graph from the analyses in `requests/` and `status/`, then their
+  results in `results/` (markers are not needed).
+
+Every result is loaded only for an analysis in the graph that asked for it, from the key
+that analysis' result has, and only if it is about what was asked (`admission`). Anything
+else (a marker or result of no analysis, a marker naming another key, a document about
+another package or index) is moved to `quarantine/` with the reason (`quarantine`),
+logged, counted, reported in the pass' `quarantined`, and said on the analysis.
 """
 
 from __future__ import annotations
@@ -21,11 +27,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus, StackObservation
+from thoth_graphql.domain import (
+    Analysis,
+    AnalysisKind,
+    AnalysisStatus,
+    Installability,
+    StackObservation,
+)
 from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.ingest.ingest import ingest_documents
 from thoth_graphql.ingest.solver_document import (
@@ -43,15 +55,23 @@ from thoth_graphql.objects.layout import (
     completion_analysis_id,
     completion_prefix,
     completion_time,
+    result_key,
     status_key,
 )
 from thoth_graphql.objects.port import ObjectNotFound, ObjectStore, get_json
 from thoth_graphql.store.port import DocumentRef, GraphStore
+from thoth_graphql.sync.admission import (
+    NotAdmitted,
+    admit_inspection,
+    admit_solver,
+    expected_result_key,
+)
 from thoth_graphql.sync.documents import (
     InvalidResult,
     inspection_observation,
     solver_installability,
 )
+from thoth_graphql.sync.quarantine import quarantine
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +87,13 @@ class GraphNotEmpty(RuntimeError):
 
 @dataclass(slots=True)
 class SyncReport:
-    """What a pass did: document ids loaded and already known, keys that failed and why."""
+    """What a pass did: document ids loaded and already known, keys that failed and why,
+    keys quarantined and why."""
 
     loaded: list[str] = field(default_factory=list)
     known: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
     analyses_restored: int = 0
     last_key: str | None = None
 
@@ -79,6 +101,7 @@ class SyncReport:
         self.loaded += other.loaded
         self.known += other.known
         self.failed += other.failed
+        self.quarantined += other.quarantined
         self.analyses_restored += other.analyses_restored
         self.last_key = other.last_key or self.last_key
 
@@ -87,9 +110,15 @@ class SyncReport:
             f"{len(self.loaded)} result(s) loaded, {len(self.known)} already known, "
             f"{len(self.failed)} failed"
         )
+        if self.quarantined:
+            text += f", {len(self.quarantined)} quarantined"
         if self.analyses_restored:
             text += f"; {self.analyses_restored} analyses restored"
         return text
+
+
+class Quarantined(InvalidResult):
+    """A result that is not what its analysis asked for; it was moved to quarantine."""
 
 
 def document_id_of(result_key: str) -> tuple[str, str]:
@@ -110,16 +139,26 @@ def derived_document_ids(analysis_id: str) -> list[str]:
     return [f"{SOLVER}-{analysis_id}", f"{INSPECTION}-{analysis_id}"]
 
 
+def _owner(key: str) -> str:
+    """The analysis id a result key's document id is derived from; ValueError if none."""
+    kind, document_id = document_id_of(key)
+    if not document_id.startswith(f"{kind}-"):
+        raise ValueError(f"{key!r} is not named after an analysis")
+    return document_id[len(kind) + 1 :]
+
+
 @dataclass(slots=True)
 class _Read:
     key: str
     kind: str
     document_id: str
+    analysis: Analysis
     data: Any
 
 
 class GraphSync:
-    """Loads results from one object store into one graph."""
+    """Loads results from one object store into one graph, each only for the analysis in
+    the graph that asked for it (see `admission`)."""
 
     def __init__(self, graph: GraphStore, objects: ObjectStore) -> None:
         self.graph = graph
@@ -128,49 +167,102 @@ class GraphSync:
     # -- loading results ----------------------------------------------------------------
 
     async def load_results(self, keys: Sequence[str]) -> SyncReport:
-        """Load the result documents under `keys`; raises ObjectStoreError if the store
-        fails (what was loaded before stays loaded)."""
+        """Load the result documents under `keys`, each for the analysis its document id
+        names; raises ObjectStoreError if the store fails (what was loaded stays loaded)."""
         report = SyncReport()
         for start in range(0, len(keys), BATCH):
-            report.add(await self._load_batch(keys[start : start + BATCH]))
+            report.add(await self._load_keys(keys[start : start + BATCH]))
         return report
 
-    async def load_result(self, key: str) -> bool:
-        """Load one result; whether it was new. Raises InvalidResult or ObjectStoreError."""
-        report = await self._load_batch([key])
+    async def load_result(self, analysis: Analysis) -> bool:
+        """Load the result of `analysis` from the key it must have; whether it was new.
+        Raises Quarantined, InvalidResult or ObjectStoreError."""
+        # The caller (the dispatcher) concludes the analysis itself, saying why.
+        report = await self._load_batch(
+            [(expected_result_key(analysis), analysis)], conclude_refused=False
+        )
+        if report.quarantined:
+            raise Quarantined(report.quarantined[0][1])
         if report.failed:
             raise InvalidResult(report.failed[0][1])
         return bool(report.loaded)
 
-    async def _load_batch(self, keys: Sequence[str]) -> SyncReport:
+    async def _load_keys(self, keys: Sequence[str]) -> SyncReport:
         report = SyncReport(last_key=keys[-1] if keys else None)
-        named: list[tuple[str, str, str]] = []
+        owners: dict[str, str] = {}
         for key in keys:
             try:
-                named.append((key, *document_id_of(key)))
+                owners[key] = _owner(key)
             except ValueError as error:
                 report.failed.append((key, str(error)))
-        known = await self.graph.known_documents([document_id for _, _, document_id in named])
-        fresh: dict[str, tuple[str, str, str]] = {}
-        for key, kind, document_id in named:
+        found = await self.graph.analyses(list(owners.values()))
+        analyses = {a.id: a for a in found if a is not None}
+        admitted: list[tuple[str, Analysis]] = []
+        for key, analysis_id in owners.items():
+            analysis = analyses.get(analysis_id)
+            if analysis is None:
+                await self._quarantine(key, f"no analysis {analysis_id} was requested", report)
+            elif expected_result_key(analysis) != key:
+                reason = f"analysis {analysis_id}'s result is {expected_result_key(analysis)}"
+                await self._quarantine(key, reason, report)
+            else:
+                admitted.append((key, analysis))
+        report.add(await self._load_batch(admitted))
+        return report
+
+    async def _quarantine(
+        self, key: str, reason: str, report: SyncReport, analysis: Analysis | None = None
+    ) -> None:
+        await quarantine(self.objects, key, reason)
+        report.quarantined.append((key, reason))
+        if analysis is None or analysis.status.finished:
+            return
+        # Said on the analysis too, so its requester learns why it has no result.
+        failed = analysis.moved_to(
+            AnalysisStatus.FAILED, utc_timestamp(), error=f"the result was quarantined: {reason}"
+        )
+        await self.graph.update_analysis(failed, expected=analysis.status)
+
+    async def _load_batch(
+        self, items: Sequence[tuple[str, Analysis]], *, conclude_refused: bool = True
+    ) -> SyncReport:
+        report = SyncReport()
+        named: list[tuple[str, str, str, Analysis]] = []
+        for key, analysis in items:
+            try:
+                named.append((key, *document_id_of(key), analysis))
+            except ValueError as error:
+                report.failed.append((key, str(error)))
+        known = await self.graph.known_documents([document_id for _, _, document_id, _ in named])
+        fresh: dict[str, tuple[str, str, str, Analysis]] = {}
+        for key, kind, document_id, analysis in named:
             if document_id in known:
                 report.known.append(document_id)
             else:
-                fresh.setdefault(document_id, (key, kind, document_id))
+                fresh.setdefault(document_id, (key, kind, document_id, analysis))
         reads = await asyncio.gather(*(self._read(*item) for item in fresh.values()))
-        solver: list[tuple[_Read, SolverDocument]] = []
+        solver: list[tuple[_Read, SolverDocument, list[Installability]]] = []
         inspections: list[tuple[_Read, StackObservation]] = []
         for read in reads:
             try:
                 if isinstance(read, str):
                     raise InvalidResult(read)
                 if read.kind == SOLVER:
-                    solver.append((read, self._parse_solver(read)))
+                    parsed = self._parse_solver(read)
+                    installability = solver_installability(read.data, parsed)
+                    admit_solver(read.analysis, parsed, installability)
+                    solver.append((read, parsed, installability))
                 else:
                     observation = inspection_observation(read.data)
                     if observation.provenance.document_ref != read.document_id:
                         raise InvalidResult("its metadata.document_id is not its key's")
+                    admit_inspection(read.analysis, observation)
                     inspections.append((read, observation))
+            except NotAdmitted as refused:
+                assert not isinstance(read, str)
+                reason = f"{read.key} is not what analysis {read.analysis.id} asked: {refused}"
+                concluded = read.analysis if conclude_refused else None
+                await self._quarantine(read.key, reason, report, concluded)
             except InvalidResult as error:
                 key = read if isinstance(read, str) else read.key
                 report.failed.append((key, str(error)))
@@ -178,14 +270,14 @@ class GraphSync:
         await self._write_inspections(inspections, report)
         return report
 
-    async def _read(self, key: str, kind: str, document_id: str) -> _Read | str:
+    async def _read(self, key: str, kind: str, document_id: str, analysis: Analysis) -> _Read | str:
         try:
             data = await get_json(self.objects, key)
         except ObjectNotFound:
             return f"{key}: no such result"
         except ValueError as error:
             return f"{key}: not JSON: {error}"
-        return _Read(key, kind, document_id, data)
+        return _Read(key, kind, document_id, analysis, data)
 
     @staticmethod
     def _parse_solver(read: _Read) -> SolverDocument:
@@ -198,18 +290,16 @@ class GraphSync:
         return parsed
 
     async def _write_solver(
-        self, documents: list[tuple[_Read, SolverDocument]], report: SyncReport
+        self,
+        documents: list[tuple[_Read, SolverDocument, list[Installability]]],
+        report: SyncReport,
     ) -> None:
         if not documents:
             return
-        installability = [
-            observation
-            for read, parsed in documents
-            for observation in solver_installability(read.data, parsed)
-        ]
+        installability = [o for _, _, found in documents for o in found]
         if installability:
             await self.graph.record_installability(installability)
-        ingested = await ingest_documents(self.graph, [parsed for _, parsed in documents])
+        ingested = await ingest_documents(self.graph, [parsed for _, parsed, _ in documents])
         report.loaded += ingested.written
         report.known += ingested.skipped
 
@@ -259,20 +349,42 @@ class GraphSync:
                 report.failed.append((key, str(error)))
         candidates = [d for analysis_id in ids.values() for d in derived_document_ids(analysis_id)]
         known = await self.graph.known_documents(candidates)
-        result_keys: list[str] = []
+        pending: dict[str, str] = {}
         for key, analysis_id in ids.items():
             found = [d for d in derived_document_ids(analysis_id) if d in known]
             if found:
                 report.known += found
-                continue
+            else:
+                pending[key] = analysis_id
+        requested = await self.graph.analyses(list(pending.values()))
+        analyses = {a.id: a for a in requested if a is not None}
+        admitted: list[tuple[str, Analysis]] = []
+        for key, analysis_id in pending.items():
             try:
                 marker = await get_json(self.objects, key)
-                result_keys.append(str(marker["result_key"]))
+                named = str(marker["result_key"])
             except (ValueError, KeyError, TypeError) as error:
                 report.failed.append((key, f"not a completion marker: {error}"))
+                continue
             except ObjectNotFound:
                 continue  # deleted since it was listed
-        report.add(await self.load_results(result_keys))
+            analysis = analyses.get(analysis_id)
+            if analysis is None:
+                # Nobody asked: the marker and the result it names (if it is the one such
+                # an analysis would have) are a runner's forgery or a leftover.
+                reason = f"no analysis {analysis_id} was requested"
+                await self._quarantine(key, reason, report)
+                derived = {result_key(k, f"{k}-{analysis_id}") for k in (SOLVER, INSPECTION)}
+                if named in derived:
+                    await self._quarantine(named, reason, report)
+                continue
+            expected = expected_result_key(analysis)
+            if named != expected:
+                reason = f"the marker names {named}; analysis {analysis_id}'s result is {expected}"
+                await self._quarantine(key, reason, report)
+                continue
+            admitted.append((expected, analysis))
+        report.add(await self._load_batch(admitted))
         return report
 
     async def follow(
@@ -314,10 +426,11 @@ class GraphSync:
                 "documents; --rebuild fills an empty graph (drop it first)"
             )
         report = SyncReport()
+        # Analyses first: a result is loaded only for the analysis that asked for it.
+        report.analyses_restored = await self.restore_analyses()
         for kind in (SOLVER, INSPECTION):
             keys = [k async for k in self.objects.list_keys(f"{RESULTS}{kind}/")]
             report.add(await self.load_results(keys))
-        report.analyses_restored = await self.restore_analyses()
         return report
 
     async def restore_analyses(self) -> int:
@@ -350,16 +463,15 @@ class GraphSync:
             return analysis
         if not isinstance(status, dict) or status.get("status") not in ("SUCCEEDED", "FAILED"):
             return analysis
-        return Analysis(
-            id=analysis.id,
-            kind=analysis.kind,
-            parameters=analysis.parameters,
+        return replace(
+            analysis,
             status=AnalysisStatus(status["status"]),
             created_at=analysis.created_at,
             started_at=_time(status.get("started_at")),
             finished_at=_time(status.get("finished_at")),
             error=status.get("error"),
-            result_ref=status.get("result_key"),
+            # The key the result must have, not the one a status record names.
+            result_ref=(expected_result_key(analysis) if status["status"] == "SUCCEEDED" else None),
         )
 
 
