@@ -1,0 +1,54 @@
+"""Validation of GraphQL documents: their cost first, on the event loop and linear in their
+size; then graphql-core's rules in a worker thread, cached for short documents."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from thoth_graphql.api import cost
+
+CACHED_DOCUMENTS = 256
+CACHEABLE_LENGTH = 16 * 1024
+"""Only documents this short (in characters) are cached: the cache holds at most 4 MiB of
+client text."""
+
+_validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+
+
+class DocumentValidation(SchemaExtension):
+    """Refuses documents too costly to run before any rule sees them, then validates the
+    rest off the event loop, so that no document can hold the loop (and /healthz) while the
+    request's time limit still applies to its validation."""
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is None or execution.pre_execution_errors is not None:
+            yield
+            return
+        query = execution.query or ""
+        cacheable = len(query) <= CACHEABLE_LENGTH
+        errors = _validated.get(query) if cacheable else None
+        if errors is None:
+            errors = cost.refusals(document)
+            if not errors:
+                errors = await asyncio.to_thread(
+                    validate_document,
+                    execution.schema._schema,
+                    document,
+                    tuple(execution.validation_rules),
+                )
+            if cacheable:
+                _validated[query] = errors
+                while len(_validated) > CACHED_DOCUMENTS:
+                    _validated.popitem(last=False)
+        else:
+            _validated.move_to_end(query)
+        execution.pre_execution_errors = errors
+        yield
