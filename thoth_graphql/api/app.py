@@ -1,5 +1,5 @@
 """The ASGI app: GraphQL at /graphql (HTTP and graphql-transport-ws), GraphiQL's assets,
-/healthz, /readyz and /metrics, behind the request-id and body-size middleware."""
+/healthz, /readyz and /metrics, behind the request-id and body-limit middleware."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.types import Lifespan
 from thoth_graphql.api.graphiql import ASSETS_PATH, GraphiQLAssets
 from thoth_graphql.api.health import healthz, readiness
 from thoth_graphql.api.http import GraphQLEndpoint
-from thoth_graphql.api.limits import MAX_BODY_BYTES, BodySizeLimit
+from thoth_graphql.api.limits import MAX_BODY_BYTES, BodyLimits
 from thoth_graphql.api.metrics import metrics
 from thoth_graphql.api.request_log import RequestLog, stamp_request_ids
 from thoth_graphql.store.port import GraphStore
@@ -38,7 +38,7 @@ def create_app(
         middleware=[
             # Outermost first: every response, a 413 included, carries the request id.
             Middleware(RequestLog),
-            Middleware(BodySizeLimit, max_bytes=max_body_bytes),
+            Middleware(BodyLimits, max_bytes=max_body_bytes),
         ],
         lifespan=lifespan,
     )

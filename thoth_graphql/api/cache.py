@@ -85,7 +85,8 @@ def cache_key(query: str, variables: dict[str, Any] | None, operation: str | Non
 
 
 class ReadCacheExtension(SchemaExtension):
-    """Serves a query from the cache of its store, or caches its error-free result."""
+    """Serves a query from the cache of its store, or caches its error-free result unless
+    the token of the request was consulted to compute it."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -113,5 +114,9 @@ class ReadCacheExtension(SchemaExtension):
             return
         yield
         result = execution.result
+        # An answer computed after asking who the client is may hold what only that client
+        # may see (advise with solveUnknown queues analyses for a writer): never shared.
+        if getattr(context, "token_consulted", False):
+            return
         if isinstance(result, GraphQLExecutionResult) and not result.errors:
             cache.put(key, generation, result)
