@@ -101,6 +101,7 @@ def serve(
     from thoth_graphql.analyses.hosting import hosted_analyses
     from thoth_graphql.api.app import create_app
     from thoth_graphql.api.cache import size_read_cache
+    from thoth_graphql.api.limits import MAX_BODY_BYTES
 
     store = _store(graph_url, data_dir)
     objects = _objects_url(objects_url, data_dir)
@@ -123,7 +124,9 @@ def serve(
     app = create_app(store, lifespan=lifespan)
     click.echo(f"thoth-graphql: GraphQL at http://{host}:{port}/graphql", err=True)
     configure_logging()
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    # uvicorn would otherwise read WebSocket messages of up to 16 MiB before the app's own
+    # limit (api/limits.py) sees them.
+    uvicorn.run(app, host=host, port=port, log_config=None, ws_max_size=MAX_BODY_BYTES)
 
 
 async def _load_demo(store: GraphStore) -> None:
