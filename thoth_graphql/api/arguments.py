@@ -1,5 +1,5 @@
-"""Bounds on the size of an operation's arguments, written in its document or passed as
-variables: every string and every list, each refusal naming the argument's path."""
+"""Bounds on the size of an operation's arguments, written in its document (checked when it
+is validated) or passed as variables: every string and list, each refusal naming its path."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    GraphQLError,
     ListValueNode,
     ObjectValueNode,
     StringValueNode,
@@ -83,26 +84,31 @@ class _Arguments(Visitor):
             self.faults.extend(_literal_faults(argument.value, path, name))
 
 
-def oversized(document: DocumentNode, variables: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """(path, message) of every argument over its bound; [] when all are within them."""
+def _refusal(faults: list[tuple[str, str]]) -> UserInputError:
+    field, message = faults[0]
+    return UserInputError(f"{field}: {message}", field=field, faults=faults[:20])
+
+
+def written_refusals(document: DocumentNode) -> list[GraphQLError]:
+    """BAD_USER_INPUT if an argument written in `document` is over its bound; else [].
+    (A property of the document alone: validated, and cached, with it.)"""
     arguments = _Arguments()
     visit(document, arguments)
-    faults = arguments.faults
-    for name, value in (variables or {}).items():
-        faults.extend(_value_faults(value, f"${name}", name))
-    return faults
+    return [_refusal(arguments.faults)] if arguments.faults else []
 
 
 class ArgumentBounds(SchemaExtension):
-    """Refuses an operation with an oversized argument before it runs: BAD_USER_INPUT with
-    the argument's path in `extensions.field` (and every fault in `extensions.faults`)."""
+    """Refuses an operation whose variables hold an oversized value before it runs:
+    BAD_USER_INPUT with the variable's path in `extensions.field` (and every fault in
+    `extensions.faults`)."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        document = execution.graphql_document
-        faults = [] if document is None else oversized(document, execution.variables)
+        faults = [
+            fault
+            for name, value in (execution.variables or {}).items()
+            for fault in _value_faults(value, f"${name}", name)
+        ]
         if faults:
-            field, message = faults[0]
-            error = UserInputError(f"{field}: {message}", field=field, faults=faults[:20])
-            execution.result = ExecutionResult(data=None, errors=[error])  # no execution
+            execution.result = ExecutionResult(data=None, errors=[_refusal(faults)])  # no run
         yield

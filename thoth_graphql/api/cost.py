@@ -93,13 +93,21 @@ class _Measure:
         return cost
 
 
-def refusals(document: DocumentNode) -> list[GraphQLError]:
-    """Why the operations of `document` are too costly to validate or run; [] if none is.
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Why the operations of a document are too costly to validate or run ([] if none is),
+    and the most fields any of them selects."""
 
-    Linear in the size of the document, whatever its fragments would expand to.
-    """
+    refusals: list[GraphQLError]
+    fields: int
+
+
+def assess(document: DocumentNode) -> Assessment:
+    """The cost of the operations of `document`, in time linear in the size of the
+    document, whatever its fragments would expand to."""
     measure = _Measure(document)
     errors: list[GraphQLError] = []
+    fields = 0
     for operation in document.definitions:
         if not isinstance(operation, OperationDefinitionNode):
             continue
@@ -109,6 +117,7 @@ def refusals(document: DocumentNode) -> list[GraphQLError]:
         except _Cycle as cycle:
             errors.append(GraphQLError(f"The fragment {cycle} spreads itself.", [operation]))
             break
+        fields = max(fields, cost.fields)
         if cost.depth > MAX_DEPTH:
             errors.append(
                 GraphQLError(f"'{name}' exceeds maximum operation depth of {MAX_DEPTH}", operation)
@@ -125,4 +134,4 @@ def refusals(document: DocumentNode) -> list[GraphQLError]:
                     operation,
                 )
             )
-    return errors
+    return Assessment(errors, fields)

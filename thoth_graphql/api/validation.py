@@ -1,5 +1,6 @@
-"""Validation of GraphQL documents: their cost first, on the event loop and linear in their
-size; then graphql-core's rules in a worker thread, cached for short documents."""
+"""Validation of GraphQL documents: their cost and written arguments first, on the event
+loop and linear in their size; then graphql-core's rules (in a worker thread for costly
+documents), cached for short documents."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from thoth_graphql.api import cost
+from thoth_graphql.api import arguments, cost
 
 CACHED_DOCUMENTS = 256
+INLINE_FIELDS = 200
+"""Documents selecting at most this many fields (fragments expanded) are validated on the
+event loop: in a few milliseconds at most, less than a hop to a thread costs on a busy
+machine (measured in docs/security.md). Costlier ones go to a thread."""
 CACHEABLE_LENGTH = 16 * 1024
 """Only documents this short (in characters) are cached: the cache holds at most 4 MiB of
 client text."""
@@ -22,9 +27,9 @@ _validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
 
 
 class DocumentValidation(SchemaExtension):
-    """Refuses documents too costly to run before any rule sees them, then validates the
-    rest off the event loop, so that no document can hold the loop (and /healthz) while the
-    request's time limit still applies to its validation."""
+    """Refuses documents too costly to run, or with an oversized argument, before any rule
+    sees them; then validates the rest, costly ones off the event loop, so that no document
+    can hold the loop (and /healthz) while the request's time limit still applies."""
 
     async def on_validate(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -36,14 +41,14 @@ class DocumentValidation(SchemaExtension):
         cacheable = len(query) <= CACHEABLE_LENGTH
         errors = _validated.get(query) if cacheable else None
         if errors is None:
-            errors = cost.refusals(document)
+            assessment = cost.assess(document)
+            errors = assessment.refusals or arguments.written_refusals(document)
             if not errors:
-                errors = await asyncio.to_thread(
-                    validate_document,
-                    execution.schema._schema,
-                    document,
-                    tuple(execution.validation_rules),
-                )
+                rules = (execution.schema._schema, document, tuple(execution.validation_rules))
+                if assessment.fields <= INLINE_FIELDS:
+                    errors = validate_document(*rules)
+                else:
+                    errors = await asyncio.to_thread(validate_document, *rules)
             if cacheable:
                 _validated[query] = errors
                 while len(_validated) > CACHED_DOCUMENTS:
