@@ -6,8 +6,12 @@ answering the error code TIMEOUT) and the subscriptions a server holds."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
+from typing import Generic, TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+T = TypeVar("T")
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 """The largest request body, or WebSocket message, accepted (bulk ingest included)."""
@@ -58,6 +62,36 @@ class SubscriptionSlots:
 
 subscription_slots = SubscriptionSlots()
 """The slots of this server process."""
+
+
+class HeldSubscription(Generic[T]):
+    """A subscription's events, holding its slot until they end, fail or are closed: also
+    when closed before the first event, which the `finally` of a generator would miss."""
+
+    def __init__(self, source: AsyncGenerator[T, None], slots: SubscriptionSlots, anonymous: bool):
+        self.source = source
+        self.slots = slots
+        self.anonymous = anonymous
+        self.released = False
+
+    def __aiter__(self) -> HeldSubscription[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        try:
+            return await anext(self.source)
+        except BaseException:  # finished, failed or cancelled: the slot is free again
+            self._release()
+            raise
+
+    async def aclose(self) -> None:
+        self._release()
+        await self.source.aclose()
+
+    def _release(self) -> None:
+        if not self.released:
+            self.released = True
+            self.slots.give_back(self.anonymous)
 
 
 class _TooLarge(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from contextlib import aclosing
 from functools import partial
 from typing import Any
@@ -157,38 +157,28 @@ class Query:
     )
 
 
-async def _analysis_status(info: Info, id: strawberry.ID) -> AsyncGenerator[Analysis, None]:
+async def _analysis_status(info: Info, id: strawberry.ID) -> AsyncIterator[Analysis]:
     return await _held(info, analysis_status(info, id))
 
 
-async def _held(
-    info: Info, source: AsyncGenerator[Analysis, None]
-) -> AsyncGenerator[Analysis, None]:
+async def _held(info: Info, source: AsyncGenerator[Analysis, None]) -> AsyncIterator[Analysis]:
     """`source` in one of the server's subscription slots, or RATE_LIMITED when none is left
     for this client (anonymous clients share a smaller pool than token holders)."""
     anonymous = await info.context.token() is None
-    if not limits.subscription_slots.take(anonymous):
+    slots = limits.subscription_slots
+    if not slots.take(anonymous):
         await source.aclose()
         who = "clients without a token" if anonymous else "this server"
         raise CodedError(
             ErrorCode.RATE_LIMITED,
             f"The subscriptions {who} may hold are all taken; retry later.",
         )
-
-    async def held() -> AsyncGenerator[Analysis, None]:
-        try:
-            async for item in source:
-                yield item
-        finally:
-            limits.subscription_slots.give_back(anonymous)
-            await source.aclose()
-
-    return held()
+    return limits.HeldSubscription(source, slots, anonymous)
 
 
 @strawberry.type(description="Follow changes over graphql-transport-ws.")
 class Subscription:
-    analysis_status: AsyncGenerator[Analysis, None] = strawberry.subscription(
+    analysis_status: AsyncIterator[Analysis] = strawberry.subscription(
         resolver=_analysis_status,
         description=(
             "The analysis now, then again each time its status changes; completes when it "
