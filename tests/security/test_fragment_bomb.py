@@ -3,6 +3,7 @@ event loop nor run for long: it is refused for its cost, and /healthz answers me
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from tests.http.demo_server import demo_server
+from tests.security.test_websocket_limits import run, socket
 
 
 def bomb(levels: int, spreads: int) -> str:
@@ -67,3 +69,24 @@ def test_a_fragment_that_spreads_itself_is_refused(url: str) -> None:
     [error] = answer.json()["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "spreads itself" in error["message"]
+
+
+async def test_a_fragment_bomb_over_the_socket_is_refused_while_healthz_answers(
+    url: str,
+) -> None:
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=5) as http,
+        socket(url.replace("http://", "ws://") + "/graphql") as ws,
+    ):
+        answer = asyncio.create_task(run(ws, "bomb", bomb(8, 40)))
+        health: list[float] = []
+        while not answer.done() and len(health) < 50:
+            started = time.monotonic()
+            assert (await http.get("/healthz")).status_code == 200
+            health.append(time.monotonic() - started)
+            await asyncio.sleep(0.02)
+        refused = await asyncio.wait_for(answer, timeout=10)
+        assert max(health, default=0.0) < 1.0, health
+        assert refused["type"] == "error", refused
+        [error] = refused["payload"]
+        assert "more than 2000 fields" in error["message"]
