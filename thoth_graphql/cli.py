@@ -117,6 +117,7 @@ def serve(
     from thoth_graphql.analyses.hosting import hosted_analyses
     from thoth_graphql.api.app import create_app
     from thoth_graphql.api.cache import size_read_cache
+    from thoth_graphql.api.limits import MAX_BODY_BYTES
 
     store = _store(graph_url, data_dir)
     objects = _objects_url(objects_url, data_dir)
@@ -145,7 +146,9 @@ def serve(
     if cors_origins:
         click.echo(f"thoth-graphql: CORS allows {', '.join(cors_origins)}", err=True)
     configure_logging()
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    # uvicorn would otherwise read WebSocket messages of up to 16 MiB before the app's own
+    # limit (api/limits.py) sees them.
+    uvicorn.run(app, host=host, port=port, log_config=None, ws_max_size=MAX_BODY_BYTES)
 
 
 def _cors_origins(values: Sequence[str]) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
-"""Fixtures for the security regression tests: the analyses' loopback servers, and an
-environment without any egress allowance (the default a deployment gets)."""
+"""Fixtures for the security regression tests: the analyses' loopback servers, an
+environment without any egress allowance (the default a deployment gets), uvicorn in this
+process (the `server` of tests/api) and `thoth-graphql serve --demo` as a process."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 
 from tests.analyses.conftest import Objects, Server, make_token
 from tests.analyzer_runner.package_index import PackageIndex, serve
+from tests.api.conftest import server
+from tests.http.demo_server import demo_server
 from tests.s3_server import s3_credentials, s3_server
 
-__all__ = ["s3_credentials", "s3_server"]
+__all__ = ["s3_credentials", "s3_server", "server"]
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +49,11 @@ def writer_token(data_dir: Path) -> str:
 
 def start_server(data_dir: Path, objects: Objects, log: Path, **environment: str) -> Server:
     return Server(data_dir, objects, workers=1, log=log, environment=environment)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`serve --demo` running no analyses (its base URL), and a write token for it."""
+    data = tmp_path / "data"
+    with demo_server("--workers", "0", data_dir=data) as url:
+        yield url, make_token(data)

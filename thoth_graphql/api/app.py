@@ -1,6 +1,6 @@
 """The ASGI app: GraphQL at /graphql (HTTP and graphql-transport-ws), GraphiQL's assets,
 the advise page at /app, /healthz, /readyz and /metrics, behind the request-id, CORS and
-body-size middleware."""
+body-limit middleware."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from thoth_graphql.api.cors import cors
 from thoth_graphql.api.graphiql import ASSETS_PATH, GraphiQLAssets
 from thoth_graphql.api.health import healthz, readiness
 from thoth_graphql.api.http import GraphQLEndpoint
-from thoth_graphql.api.limits import MAX_BODY_BYTES, BodySizeLimit
+from thoth_graphql.api.limits import MAX_BODY_BYTES, BodyLimits
 from thoth_graphql.api.metrics import metrics
 from thoth_graphql.api.request_log import RequestLog, stamp_request_ids
 from thoth_graphql.store.port import GraphStore
@@ -51,7 +51,7 @@ def create_app(
             Middleware(RequestLog),
             # Outside the size limit, so a browser application can read its 413 too.
             *cors(cors_origins),
-            Middleware(BodySizeLimit, max_bytes=max_body_bytes),
+            Middleware(BodyLimits, max_bytes=max_body_bytes),
         ],
         lifespan=lifespan,
     )

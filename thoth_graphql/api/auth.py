@@ -1,4 +1,5 @@
-"""Who may write: every mutation asks `authorize` for the scope it needs."""
+"""Who may write: every write (each mutation, and `advise` when it queues analyses) asks
+`authorize` for the scope it needs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from thoth_graphql.domain import ApiToken, TokenScope
 
 
 async def authorize(info: Info, needed: TokenScope) -> ApiToken:
-    """The request's token if its scope allows `needed`; else UNAUTHENTICATED or FORBIDDEN."""
+    """The request's token if its scope allows `needed`; else UNAUTHENTICATED or FORBIDDEN.
+
+    A GET never writes (METHOD_NOT_ALLOWED): links, prefetchers and crawlers send GETs, and
+    caches and proxies repeat them, so a write there would happen without anyone asking.
+    """
+    if info.context.method == "GET":
+        raise CodedError(
+            ErrorCode.METHOD_NOT_ALLOWED,
+            "This operation writes: send it as a POST. A GET never writes.",
+        )
     if info.context.bearer_secret() is None:
         raise CodedError(
             ErrorCode.UNAUTHENTICATED,

@@ -91,7 +91,8 @@ def cache_key(
 
 
 class ReadCacheExtension(SchemaExtension):
-    """Serves a query from the cache of its store, or caches its error-free result."""
+    """Serves a query from the cache of its store, or caches its error-free result unless
+    the token of the request was consulted to compute it."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -114,6 +115,9 @@ class ReadCacheExtension(SchemaExtension):
         secret = context.bearer_secret() if hasattr(context, "bearer_secret") else None
         viewer = "" if secret is None else hash_secret(secret)
         key = cache_key(execution.query, execution.variables, execution.operation_name, viewer)
+        if hasattr(context, "token_consulted"):
+            # Keying by viewer is no use of the token by a resolver: only those count.
+            context.token_consulted = False
         found = cache.get(key, generation)
         if found is not None:
             execution.result = found  # strawberry then skips execution
@@ -121,6 +125,10 @@ class ReadCacheExtension(SchemaExtension):
             return
         yield
         result = execution.result
+        # An answer computed after asking who the client is may hold what only that client
+        # may see (advise with solveUnknown queues analyses for a writer): never shared.
+        if getattr(context, "token_consulted", False):
+            return
         provisional = getattr(context, "provisional", False)
         if isinstance(result, GraphQLExecutionResult) and not result.errors and not provisional:
             cache.put(key, generation, result)

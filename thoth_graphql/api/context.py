@@ -34,6 +34,9 @@ class Context:
     connection_params: object = None
     """A WebSocket's `connection_init` payload (set by strawberry): browsers cannot send
     headers on a WebSocket, so `{"Authorization": "Bearer <token>"}` may come here."""
+    token_consulted: bool = field(init=False, default=False)
+    """Whether anything asked for the bearer token: the answer may then depend on who asks,
+    and the read cache must not keep it."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 
@@ -46,6 +49,7 @@ class Context:
 
     def bearer_secret(self) -> str | None:
         """The secret of an `Authorization: Bearer <secret>` header, if the request has one."""
+        self.token_consulted = True
         if self.request is None:
             return None
         header = self.request.headers.get("authorization", "")
@@ -61,14 +65,21 @@ class Context:
         """The analysis service of the store (None where the server runs no analyses)."""
         return analysis_service_for(self.store)
 
+    @property
+    def method(self) -> str | None:
+        """The HTTP method of the request; None over WebSocket."""
+        return self.request.method if isinstance(self.request, Request) else None
+
     async def token(self) -> ApiToken | None:
-        """The stored token the bearer secret is for (looked up once per request)."""
+        """The stored token the bearer secret is for: looked up once per HTTP request, and
+        for every operation on a WebSocket, whose context lives as long as the connection
+        and must not outlive the token's revocation."""
         if not self._token_looked_up:
             secret = self.bearer_secret()
             self._token = (
                 None if secret is None else await self.store.token_by_hash(hash_secret(secret))
             )
-            self._token_looked_up = True
+            self._token_looked_up = not isinstance(self.request, WebSocket)
         return self._token
 
 

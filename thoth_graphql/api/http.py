@@ -39,6 +39,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from thoth_graphql.api import limits
 from thoth_graphql.api.context import Context
 from thoth_graphql.api.errors import ErrorCode
 from thoth_graphql.api.graphiql import ASSETS_PATH, content_security_policy, page
@@ -160,6 +161,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             graphql_ide="graphiql",
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=limits.MAX_OPERATIONS_PER_CONNECTION,
         )
         self.store = store
 
@@ -284,7 +286,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
 def _is_utf8_json(content_type: str | None) -> bool:
     media_type, parameters = parse_content_type(content_type or "")
-    return media_type == JSON and parameters.get("charset", "utf-8").lower() in ("utf-8", "utf8")
+    # Media types are case-insensitive (RFC 9110 8.3.1): `Application/JSON` is JSON.
+    return media_type.lower() == JSON and parameters.get("charset", "utf-8").lower() in (
+        "utf-8",
+        "utf8",
+    )
 
 
 def _graphql_request(params: object) -> GraphQLRequestData:

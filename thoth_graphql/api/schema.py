@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from contextlib import aclosing
 from functools import partial
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from thoth_graphql.api import limits
+from thoth_graphql.api import cost, limits
 from thoth_graphql.api.advise import AdviseResult, advise
 from thoth_graphql.api.advisories import AdvisoryConnection, list_advisories
 from thoth_graphql.api.analyses import (
@@ -35,6 +31,7 @@ from thoth_graphql.api.analyses import (
     find_analysis,
     list_analyses,
 )
+from thoth_graphql.api.arguments import ArgumentBounds
 from thoth_graphql.api.cache import ReadCacheExtension
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironmentConnection, list_environments
@@ -48,17 +45,13 @@ from thoth_graphql.api.observations import (
 )
 from thoth_graphql.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from thoth_graphql.api.types import Package, PackageConnection, search_packages
+from thoth_graphql.api.validation import DocumentValidation
 from thoth_graphql.domain import canonical_name
 from thoth_graphql.store.port import AnalysisFilter
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
+MAX_DEPTH = cost.MAX_DEPTH
+MAX_ALIASES = cost.MAX_ALIASES
 MAX_TOKENS = 5000
-
-# The depth and alias rules are built once: strawberry's limiters build a new rule class
-# for every operation, and ValidationCache keys on the rules, so it never hit (measured by
-# bench/api_throughput: cached reads went from 0.29x to 0.79x of raw starlette).
-LIMIT_RULES = (depth_rule(MAX_DEPTH, None, None), aliases_rule(MAX_ALIASES))
 
 logger = logging.getLogger(__name__)
 
@@ -164,13 +157,28 @@ class Query:
     )
 
 
-def _analysis_status(info: Info, id: strawberry.ID) -> AsyncGenerator[Analysis, None]:
-    return analysis_status(info, id)
+async def _analysis_status(info: Info, id: strawberry.ID) -> AsyncIterator[Analysis]:
+    return await _held(info, analysis_status(info, id))
+
+
+async def _held(info: Info, source: AsyncGenerator[Analysis, None]) -> AsyncIterator[Analysis]:
+    """`source` in one of the server's subscription slots, or RATE_LIMITED when none is left
+    for this client (anonymous clients share a smaller pool than token holders)."""
+    anonymous = await info.context.token() is None
+    slots = limits.subscription_slots
+    if not slots.take(anonymous):
+        await source.aclose()
+        who = "clients without a token" if anonymous else "this server"
+        raise CodedError(
+            ErrorCode.RATE_LIMITED,
+            f"The subscriptions {who} may hold are all taken; retry later.",
+        )
+    return limits.HeldSubscription(source, slots, anonymous)
 
 
 @strawberry.type(description="Follow changes over graphql-transport-ws.")
 class Subscription:
-    analysis_status: AsyncGenerator[Analysis, None] = strawberry.subscription(
+    analysis_status: AsyncIterator[Analysis] = strawberry.subscription(
         resolver=_analysis_status,
         description=(
             "The analysis now, then again each time its status changes; completes when it "
@@ -181,7 +189,7 @@ class Subscription:
 
 class Schema(strawberry.Schema):
     """Logs internal errors with their traceback, refused requests briefly, and holds every
-    query and mutation to a time limit."""
+    query and mutation to a time limit, over HTTP (`execute`) and WebSocket (`stream`)."""
 
     time_limit_seconds = limits.TIME_LIMIT_SECONDS
 
@@ -217,12 +225,54 @@ class Schema(strawberry.Schema):
                     operation_extensions=operation_extensions,
                 )
         except TimeoutError:
-            error = CodedError(
-                ErrorCode.TIMEOUT,
-                f"The operation took longer than {self.time_limit_seconds:g} s and was stopped.",
-            )
-            record_error(operation_name, error)
-            return ExecutionResult(data=None, errors=[error])
+            return self._timed_out(operation_name)
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> StreamResult:
+        source = await super().stream(
+            query,
+            variable_values=variable_values,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            operation_extensions=operation_extensions,
+            allowed_operation_types=allowed_operation_types,
+        )
+        return self._first_in_time(source, operation_name)
+
+    async def _first_in_time(
+        self, source: StreamResult, operation_name: str | None
+    ) -> StreamResult:
+        """`source`, whose first result (a query's or mutation's only one; a subscription's
+        first) must come within the time limit, as an HTTP response must."""
+        async with aclosing(source):
+            try:
+                async with asyncio.timeout(self.time_limit_seconds):
+                    first = await anext(source)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                yield self._timed_out(operation_name)
+                return
+            yield first
+            async for result in source:
+                yield result
+
+    def _timed_out(self, operation_name: str | None) -> ExecutionResult:
+        error = CodedError(
+            ErrorCode.TIMEOUT,
+            f"The operation took longer than {self.time_limit_seconds:g} s and was stopped.",
+        )
+        record_error(operation_name, error)
+        return ExecutionResult(data=None, errors=[error])
 
 
 schema = Schema(
@@ -230,12 +280,15 @@ schema = Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[
-        partial(AddValidationRules, list(LIMIT_RULES)),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        # Depth, aliases and fields are measured by DocumentValidation, each fragment once:
+        # strawberry's depth and alias rules expand every spread anew, so 2 KB of nested
+        # fragments held the event loop for minutes (tests/security/test_fragment_bomb.py).
         # (strawberry's ParserCache raises parse errors outside of on_operation, where they
         # would escape ErrorPolicy; validation is the dearer step anyway.)
-        partial(ValidationCache, maxsize=256),
+        DocumentValidation,
         OperationMetrics,
+        ArgumentBounds,
         ReadCacheExtension,
         ErrorPolicy,
     ],
