@@ -29,6 +29,8 @@ from thoth_graphql.domain import TokenScope
 from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.domain.token import hash_secret, new_secret
 from thoth_graphql.ingest.ingest import ingest_documents
+from thoth_graphql.ingest.limits import MAX_NAME as MAX_PROJECT_NAME
+from thoth_graphql.ingest.limits import MAX_VERSION
 from thoth_graphql.ingest.osv import parse_osv_record
 from thoth_graphql.ingest.solver_document import InvalidDocument, parse_solver_document
 
@@ -189,6 +191,15 @@ class LockedVersionInput:
     )
 
     def to_domain(self, path: str) -> domain.VersionKey:
+        for field, value, most in (
+            ("name", self.name, MAX_PROJECT_NAME),
+            ("version", self.version, MAX_VERSION),
+        ):
+            if len(value) > most:
+                raise UserInputError(
+                    f"{len(value)} characters, more than the {most} allowed.",
+                    field=f"{path}.{field}",
+                )
         try:
             name = str(canonicalize_name(self.name, validate=True))
         except InvalidName as error:
