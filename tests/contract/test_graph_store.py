@@ -276,3 +276,17 @@ async def test_one_write_can_carry_many_documents(store: GraphStore) -> None:
     }
     again = await store.write_releases([release("a", "1.0", "b")], documents)
     assert not again.changed
+
+
+async def test_a_write_names_the_documents_it_recorded_and_no_others(store: GraphStore) -> None:
+    """How concurrent ingests each report only what they wrote."""
+    first = await store.write_releases([], [DocumentRef("doc-1"), DocumentRef("doc-2")])
+    assert first.documents_written == ("doc-1", "doc-2")
+    second = await store.write_releases(
+        [release("a", "1.0")], [DocumentRef("doc-2"), DocumentRef("doc-3")]
+    )
+    assert second.documents_written == ("doc-3",)
+    assert (second.documents_created, (first + second).documents_written) == (
+        1,
+        ("doc-1", "doc-2", "doc-3"),
+    )

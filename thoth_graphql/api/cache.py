@@ -113,5 +113,7 @@ class ReadCacheExtension(SchemaExtension):
             return
         yield
         result = execution.result
-        if isinstance(result, GraphQLExecutionResult) and not result.errors:
+        # A private answer (for one token's eyes, e.g. the token listing) is never kept.
+        private = getattr(context, "private", False)
+        if isinstance(result, GraphQLExecutionResult) and not result.errors and not private:
             cache.put(key, generation, result)

@@ -29,6 +29,9 @@ class Context:
     response: Response | WebSocket | None = None
     cache: ReadCache = field(init=False)
     advisor: AdviseService = field(init=False)
+    private: bool = field(init=False, default=False)
+    """Set by a resolver whose answer only this request's token may see: the read cache
+    must not keep it for others."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 

@@ -47,6 +47,7 @@ from thoth_graphql.api.observations import (
     list_stack_observations,
 )
 from thoth_graphql.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from thoth_graphql.api.tokens import ApiTokenInfo, list_tokens
 from thoth_graphql.api.types import Package, PackageConnection, search_packages
 from thoth_graphql.domain import canonical_name
 from thoth_graphql.store.port import AnalysisFilter
@@ -161,6 +162,10 @@ class Query:
     )
     node: relay.Node | None = strawberry.field(
         resolver=_node, description="The object with this global ID; null when unknown."
+    )
+    tokens: list[ApiTokenInfo] = strawberry.field(
+        resolver=list_tokens,
+        description="Every API token, oldest first, never its secret (needs an ADMIN token).",
     )
 
 
