@@ -656,8 +656,9 @@ async def write_releases_naively(
         await one(_NAIVE_COUNT_CREATED, {"created": created})
     for document in documents:
         # Documents and their counts go through the batched script, as in write_releases.
-        [*_, created_documents] = await store._submit_write(
+        answer = await store._submit_write(
             _WRITE_CHUNK, {"rows": [], "docs": [_document_row(document)]}
         )
-        report = report + WriteReport(documents_created=int(created_documents))
+        written = tuple(str(d) for d in answer[4:])
+        report = report + WriteReport(documents_created=int(answer[3]), documents_written=written)
     return report
