@@ -532,6 +532,9 @@ async def _graph_sync(
     except ObjectStoreError as error:
         click.echo(f"error: the object store cannot be used: {error}", err=True)
         return 3
+    except StoreUnavailable as error:
+        click.echo(f"error: {_failure(error)}", err=True)
+        return STORE_FAILED
     finally:
         await store.close()
 
