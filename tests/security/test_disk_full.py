@@ -63,8 +63,8 @@ def fill(disk: Path, leave: int = 0) -> Path:
 
 
 # The batch below takes about 950 KiB of the graph's write-ahead log, its first 10,000
-# edges (the first write group of a CLI ingest) about 640 KiB (measured with this SQLite and page size):
-# with this much room, a batch written group by group would keep its first group.
+# edges (the first write group of a CLI ingest) about 640 KiB (as measured): with this much
+# room, a batch written group by group would keep its first group.
 ROOM = 800 * 2**10
 
 
