@@ -535,6 +535,11 @@ async def _graph_sync(
     except StoreUnavailable as error:
         click.echo(f"error: {_failure(error)}", err=True)
         return STORE_FAILED
+    except IngestInterrupted as error:
+        # Results are loaded again on the next pass (idempotent by document id).
+        written = len(error.report.written)
+        click.echo(f"error: {_failure(error.cause)}; {written} document(s) loaded first", err=True)
+        return STORE_FAILED
     finally:
         await store.close()
 
