@@ -385,12 +385,13 @@ async def _subscriptions(server: Server, analysis_id: str, seconds: float) -> Ou
 
 
 def _ws_codes(message: dict[str, Any]) -> str:
-    """The error codes of a graphql-transport-ws `error` message, e.g. ` RATE_LIMITED`."""
+    """The error codes of a graphql-transport-ws `error` message (` RATE_LIMITED`), or the
+    start of its first message where it has no code."""
     errors = message.get("payload")
-    if not isinstance(errors, list):
+    if not isinstance(errors, list) or not errors:
         return ""
-    codes = sorted({str((e.get("extensions") or {}).get("code")) for e in errors})
-    return " " + ",".join(codes)
+    codes = sorted({str(c) for e in errors if (c := (e.get("extensions") or {}).get("code"))})
+    return " " + (",".join(codes) if codes else repr(str(errors[0].get("message", ""))[:60]))
 
 
 def advise(server: Server, seconds: float) -> Outcome:
