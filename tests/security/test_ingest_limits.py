@@ -14,6 +14,8 @@ import pytest
 
 from tests.documents import solver_document
 from thoth_graphql.ingest.ingest import ingest_documents, parse_all
+from thoth_graphql.ingest.osv import parse_osv_record
+from thoth_graphql.ingest.solver_document import InvalidDocument
 from thoth_graphql.ingest.sources import RawDocument
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -69,6 +71,33 @@ def test_oversized_strings_are_refused_naming_file_and_path(
     assert "characters, more than" in result.stderr
     assert len(result.stderr) < 4000  # the value is not echoed back
     assert not (tmp_path / "d" / "graph.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "json_path"),
+    [("id", "$.id"), ("name", "$.affected[0].package.name"),
+     ("version", "$.affected[0].versions[0]")],
+)  # fmt: skip
+def test_oversized_osv_strings_are_refused_by_path(field: str, json_path: str) -> None:
+    """OSV records come through ingestAdvisories; their names and versions are bounded too."""
+    record: dict[str, Any] = {
+        "id": "PYSEC-2026-1",
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "jinja2"}, "versions": ["1.0"]}],
+    }
+    huge = {"id": "PYSEC-" + "1" * 1_000_000, "name": "j" * 1_000_000,
+            "version": "1." * 500_000 + "0"}[field]  # fmt: skip
+    if field == "id":
+        record["id"] = huge
+    elif field == "name":
+        record["affected"][0]["package"]["name"] = huge
+    else:
+        record["affected"][0]["versions"] = [huge]
+    with pytest.raises(InvalidDocument) as raised:
+        parse_osv_record(record, "records[0]")
+    [fault] = raised.value.faults
+    assert fault.path == json_path
+    assert "characters, more than" in fault.message
+    assert len(str(raised.value)) < 1000
 
 
 def test_deeply_nested_json_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
