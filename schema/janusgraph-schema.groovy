@@ -14,7 +14,7 @@
 //           outcome, obs_source, observed_at, observed_package*), Installability(
 //           installability_key, subject_vkey, observed_at), Advisory(advisory_key, advisory_id,
 //           advisory_package), Analysis(analysis_id, analysis_kind, analysis_status,
-//           created_at), ApiToken(token_hash, token_name, token_scope, created_at)
+//           created_at), ApiToken(token_hash, token_name, token_scope, created_at, expires_at)
 // vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
 // Tuples (sha256, extras) and a release's files are stored as JSON text; absent optional
 // values are absent properties (a version ingested without files has no `files`).
@@ -88,7 +88,7 @@ try {
     ['body', 'catalog', 'env_key', 'observation_key', 'outcome', 'obs_source', 'observed_at',
      'installability_key', 'subject_vkey', 'advisory_key', 'advisory_id', 'advisory_package',
      'analysis_id', 'analysis_kind', 'created_at', 'token_hash', 'token_name',
-     'token_scope'].each { propertyKey(it, String) }
+     'token_scope', 'expires_at'].each { propertyKey(it, String) }
     propertyKey('observed_package', String, Cardinality.LIST)
     // Analyses are claimed by compare and set; LOCK makes two claims of one conflict.
     def analysisStatus = propertyKey('analysis_status', String)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from tqdm import tqdm
 
 from thoth_graphql.domain import ApiToken
 from thoth_graphql.ingest.ingest import (
+    IngestInterrupted,
     IngestReport,
     InvalidDocuments,
     ingest_documents,
@@ -24,7 +25,7 @@ from thoth_graphql.ingest.ingest import (
 from thoth_graphql.ingest.solver_document import SolverDocument
 from thoth_graphql.ingest.sources import UnreadableSource, document_files, read_documents
 from thoth_graphql.store.factory import UnsupportedGraphUrl, graph_store
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.store.port import GraphStore, StoreUnavailable
 
 if TYPE_CHECKING:
     from thoth_graphql.client import RuntimeEnvironment, ThothClient
@@ -36,6 +37,8 @@ DATA_DIR = click.option(
     show_default=True,
     help="Where the embedded graph lives.",
 )
+T = TypeVar("T")
+
 GRAPH = click.option(
     "--graph",
     "graph_url",
@@ -196,8 +199,36 @@ def ingest(data_dir: Path, graph_url: str | None, paths: Sequence[str]) -> None:
             click.echo(f"error: {bad}", err=True)
         click.echo(f"{len(error.errors)} invalid document(s); nothing was written", err=True)
         sys.exit(1)
-    report = asyncio.run(_ingest(_store(graph_url, data_dir), documents))
+    try:
+        report = asyncio.run(_ingest(_store(graph_url, data_dir), documents))
+    except IngestInterrupted as error:
+        click.echo(f"error: {_failure(error.cause)}", err=True)
+        done, left = error.report, error.not_written
+        click.echo(
+            f"{len(done.written)} of {len(done.written) + len(left)} document(s) written "
+            f"before the failure ({len(done.skipped)} already known); not written: "
+            + ", ".join(left[:5])
+            + (f" and {len(left) - 5} more" if len(left) > 5 else ""),
+            err=True,
+        )
+        click.echo("ingesting the same input again writes only what is missing", err=True)
+        sys.exit(STORE_FAILED)
+    except StoreUnavailable as error:
+        click.echo(f"error: {_failure(error)}; nothing was written", err=True)
+        sys.exit(STORE_FAILED)
     click.echo(_summary(report))
+
+
+STORE_FAILED = 3
+"""The exit status when the graph store failed (full, busy, unreachable), as graph-sync's
+for an object store that cannot be used."""
+
+
+def _failure(error: Exception) -> str:
+    """What went wrong, with the store's own words for the operator."""
+    if isinstance(error, StoreUnavailable):
+        return f"{error} ({error.detail})"
+    return str(error) or type(error).__name__
 
 
 async def _ingest(store: GraphStore, documents: list[SolverDocument]) -> IngestReport:
@@ -223,10 +254,54 @@ def token() -> None:
     """Manage the API tokens that mutations need."""
 
 
+def _name(_context: click.Context, _param: click.Parameter, value: str) -> str:
+    from thoth_graphql.domain.token import name_fault
+
+    if (fault := name_fault(value)) is not None:
+        raise click.BadParameter(fault)
+    return value
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _lifetime(_context: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    """Seconds from `30d`, `12h`, `15m`, `45s` or `2w`; None without the option."""
+    if value is None:
+        return None
+    number, unit = value[:-1], value[-1:]
+    if not number.isdigit() or unit not in _UNITS or not int(number) * _UNITS[unit] > 0:
+        raise click.BadParameter(f"{value!r}: expected a number and a unit, e.g. 30d, 12h, 15m")
+    return int(number) * _UNITS[unit]
+
+
+def _store_call(store: GraphStore, call: Callable[[GraphStore], Awaitable[T]]) -> T:
+    """`call(store)` with the store open; a store failure ends the command with STORE_FAILED."""
+
+    async def run() -> T:
+        await store.open()
+        try:
+            return await call(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except StoreUnavailable as error:
+        click.echo(f"error: {_failure(error)}", err=True)
+        sys.exit(STORE_FAILED)
+
+
 @token.command("create")
 @DATA_DIR
 @GRAPH
-@click.option("--name", default="default", show_default=True, help="Who or what it is for.")
+@click.option(
+    "--name",
+    default="default",
+    show_default=True,
+    callback=_name,
+    help="Who or what it is for: 1 to 100 printable characters.",
+)
 @click.option(
     "--scope",
     type=click.Choice(["write", "admin"]),
@@ -234,27 +309,81 @@ def token() -> None:
     show_default=True,
     help="write: mutations of the graph; admin: also making tokens.",
 )
-def token_create(data_dir: Path, graph_url: str | None, name: str, scope: str) -> None:
-    """Print a new bearer token. Only its hash is stored: it cannot be shown again."""
-    from thoth_graphql.domain import ApiToken, TokenScope
+@click.option(
+    "--expires-in",
+    "lifetime",
+    metavar="DURATION",
+    callback=_lifetime,
+    help="Stop accepting it after this long: 30d, 12h, 15m, 45s, 2w (default: when revoked).",
+)
+def token_create(
+    data_dir: Path, graph_url: str | None, name: str, scope: str, lifetime: int | None
+) -> None:
+    """Print a new bearer token. Only its hash is stored: it cannot be shown again.
+
+    ADMIN tokens are made here only, on the host: the API mints WRITE tokens alone.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from thoth_graphql.domain import TokenScope
     from thoth_graphql.domain.timestamps import utc_timestamp
     from thoth_graphql.domain.token import hash_secret, new_secret
 
-    if not 0 < len(name) <= 100:
-        raise click.BadParameter("must hold 1 to 100 characters", param_hint="--name")
+    now = datetime.now(UTC)
+    expires_at = None if lifetime is None else utc_timestamp(now + timedelta(seconds=lifetime))
     secret = new_secret()
-    record = ApiToken(hash_secret(secret), name, TokenScope(scope.upper()), utc_timestamp())
-    asyncio.run(_add_token(_store(graph_url, data_dir), record))
-    click.echo(f"token {name!r} ({scope}) created; it is shown only this once:", err=True)
+    record = ApiToken(
+        hash_secret(secret), name, TokenScope(scope.upper()), utc_timestamp(now), expires_at
+    )
+    _store_call(_store(graph_url, data_dir), lambda store: store.add_token(record))
+    until = f", expires {expires_at}" if expires_at else ""
+    click.echo(
+        f"token {name!r} ({scope}, id {record.id}{until}) created; it is shown only this once:",
+        err=True,
+    )
     click.echo(secret)
 
 
-async def _add_token(store: GraphStore, record: ApiToken) -> None:
-    await store.open()
-    try:
-        await store.add_token(record)
-    finally:
-        await store.close()
+@token.command("list")
+@DATA_DIR
+@GRAPH
+def token_list(data_dir: Path, graph_url: str | None) -> None:
+    """List every token (never its secret), oldest first: id, scope, times, name."""
+    from thoth_graphql.domain.timestamps import utc_timestamp
+
+    tokens = _store_call(_store(graph_url, data_dir), lambda store: store.list_tokens())
+    now = utc_timestamp()
+    click.echo(f"{'ID':16}  {'SCOPE':5}  {'CREATED':20}  {'EXPIRES':20}  NAME")
+    for t in tokens:
+        expires = "never" if t.expires_at is None else t.expires_at
+        if t.expired(now):
+            expires += " (expired)"
+        click.echo(f"{t.id:16}  {t.scope.value:5}  {t.created_at:20}  {expires:20}  {t.name}")
+
+
+@token.command("revoke")
+@DATA_DIR
+@GRAPH
+@click.argument("token_id", metavar="ID")
+def token_revoke(data_dir: Path, graph_url: str | None, token_id: str) -> None:
+    """Revoke the token with this id (as `token list` shows it, or its unique start)."""
+
+    async def revoke(store: GraphStore) -> list[str]:
+        matching = [t for t in await store.list_tokens() if t.id.startswith(token_id.lower())]
+        if len(matching) == 1:
+            await store.revoke_token(matching[0].token_hash)
+        return [f"{t.id} {t.name!r}" for t in matching]
+
+    if not token_id:
+        raise click.BadParameter("give a token id", param_hint="ID")
+    matching = _store_call(_store(graph_url, data_dir), revoke)
+    if not matching:
+        click.echo(f"error: no token has the id {token_id!r} (see `token list`)", err=True)
+        sys.exit(1)
+    if len(matching) > 1:
+        click.echo(f"error: {token_id!r} starts several ids: {', '.join(matching)}", err=True)
+        sys.exit(1)
+    click.echo(f"token {matching[0]} revoked", err=True)
 
 
 @main.command()
@@ -438,6 +567,14 @@ async def _graph_sync(
     except ObjectStoreError as error:
         click.echo(f"error: the object store cannot be used: {error}", err=True)
         return 3
+    except StoreUnavailable as error:
+        click.echo(f"error: {_failure(error)}", err=True)
+        return STORE_FAILED
+    except IngestInterrupted as error:
+        # Results are loaded again on the next pass (idempotent by document id).
+        written = len(error.report.written)
+        click.echo(f"error: {_failure(error.cause)}; {written} document(s) loaded first", err=True)
+        return STORE_FAILED
     finally:
         await store.close()
 

@@ -354,3 +354,17 @@ async def test_files_fill_in_a_version_stored_without_them_once(store: GraphStor
     again = await store.write_releases([Release(without), with_files(without, FILES[:1])])
     assert not again.changed
     assert (await store.versions_of(["dask"]))[0][0].files == FILES
+
+
+async def test_a_write_names_the_documents_it_recorded_and_no_others(store: GraphStore) -> None:
+    """How concurrent ingests each report only what they wrote."""
+    first = await store.write_releases([], [DocumentRef("doc-1"), DocumentRef("doc-2")])
+    assert first.documents_written == ("doc-1", "doc-2")
+    second = await store.write_releases(
+        [release("a", "1.0")], [DocumentRef("doc-2"), DocumentRef("doc-3")]
+    )
+    assert second.documents_written == ("doc-3",)
+    assert (second.documents_created, (first + second).documents_written) == (
+        1,
+        ("doc-1", "doc-2", "doc-3"),
+    )

@@ -1,4 +1,4 @@
-"""The GraphStore contract for API tokens: kept by hash, found by hash, revoked."""
+"""The GraphStore contract for API tokens: kept by hash, found by hash, listed, revoked."""
 
 from __future__ import annotations
 
@@ -17,6 +17,22 @@ async def test_tokens_are_found_by_hash_and_revoked(store: GraphStore) -> None:
     assert await store.revoke_token(token.token_hash) is True
     assert await store.revoke_token(token.token_hash) is False
     assert await store.token_by_hash(token.token_hash) is None
+
+
+async def test_tokens_keep_their_expiry_and_are_listed_oldest_first(store: GraphStore) -> None:
+    assert await store.list_tokens() == []
+    later = ApiToken(
+        hash_secret(new_secret()), "deploy", TokenScope.WRITE, "2026-02-01T00:00:00Z",
+        expires_at="2026-03-01T00:00:00Z",
+    )  # fmt: skip
+    earlier = ApiToken(hash_secret(new_secret()), "root", TokenScope.ADMIN, "2026-01-01T00:00:00Z")
+    await store.add_token(later)
+    await store.add_token(earlier)
+    assert await store.token_by_hash(later.token_hash) == later
+    assert (await store.token_by_hash(earlier.token_hash)).expires_at is None  # type: ignore[union-attr]
+    assert await store.list_tokens() == [earlier, later]
+    await store.revoke_token(earlier.token_hash)
+    assert await store.list_tokens() == [later]
 
 
 async def test_count_packages_by_prefix(store: GraphStore) -> None:

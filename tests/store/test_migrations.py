@@ -26,4 +26,23 @@ async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     finally:
         await store.close()
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+
+
+async def test_a_version_2_token_never_expires_after_migration(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+        db.execute(
+            "INSERT INTO api_token(token_hash, name, scope, created_at) "
+            "VALUES ('ab', 'old', 'WRITE', '2026-01-01T00:00:00Z')"
+        )
+        db.execute("PRAGMA user_version = 2")
+        db.commit()
+    store = SqliteGraphStore(path)
+    await store.open()
+    try:
+        [token] = await store.list_tokens()
+        assert (token.name, token.expires_at) == ("old", None)
+    finally:
+        await store.close()

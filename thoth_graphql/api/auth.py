@@ -1,11 +1,13 @@
 """Who may write: every write (each mutation, and `advise` when it queues analyses) asks
-`authorize` for the scope it needs."""
+`authorize` for the scope it needs; a token past its expiry is refused here, where every
+request is authenticated."""
 
 from __future__ import annotations
 
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.errors import CodedError, ErrorCode
 from thoth_graphql.domain import ApiToken, TokenScope
+from thoth_graphql.domain.timestamps import utc_timestamp
 
 
 async def authorize(info: Info, needed: TokenScope) -> ApiToken:
@@ -28,6 +30,11 @@ async def authorize(info: Info, needed: TokenScope) -> ApiToken:
     token = await info.context.token()
     if token is None:
         raise CodedError(ErrorCode.UNAUTHENTICATED, "The bearer token is not valid.")
+    if token.expired(utc_timestamp()):
+        raise CodedError(
+            ErrorCode.UNAUTHENTICATED,
+            f"The bearer token expired at {token.expires_at}; ask an administrator for a new one.",
+        )
     if not token.scope.allows(needed):
         raise CodedError(
             ErrorCode.FORBIDDEN,

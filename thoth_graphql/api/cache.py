@@ -126,8 +126,10 @@ class ReadCacheExtension(SchemaExtension):
         yield
         result = execution.result
         # An answer computed after asking who the client is may hold what only that client
-        # may see (advise with solveUnknown queues analyses for a writer): never shared.
-        if getattr(context, "token_consulted", False):
+        # may see (advise with solveUnknown queues analyses for a writer), a private one
+        # (the token listing) is for one token's eyes, a provisional one was cut short by a
+        # time limit: none of them is kept.
+        if getattr(context, "token_consulted", False) or getattr(context, "private", False):
             return
         provisional = getattr(context, "provisional", False)
         if isinstance(result, GraphQLExecutionResult) and not result.errors and not provisional:

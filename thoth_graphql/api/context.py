@@ -37,6 +37,9 @@ class Context:
     token_consulted: bool = field(init=False, default=False)
     """Whether anything asked for the bearer token: the answer may then depend on who asks,
     and the read cache must not keep it."""
+    private: bool = field(init=False, default=False)
+    """Set by a resolver whose answer only this request's token may see: the read cache
+    must not keep it for others."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 

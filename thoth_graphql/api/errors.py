@@ -12,6 +12,8 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionResult
 
+from thoth_graphql.store.port import StoreUnavailable
+
 
 class ErrorCode(enum.StrEnum):
     """The `extensions.code` of every error in a response."""
@@ -86,6 +88,15 @@ class ErrorPolicy(MaskErrors):
         super().__init__(should_mask_error=is_internal, error_message="Internal server error.")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, StoreUnavailable):
+            # Not the client's fault nor a bug: it may try again later. The database's own
+            # words and the file's path stay in the log (`detail`, with the traceback).
+            return GraphQLError(
+                str(error.original_error),
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": ErrorCode.UNAVAILABLE.value},
+            )
         masked = super().anonymise_error(error)
         masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
         return masked

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import datetime
-from typing import Self, TypeVar
+from typing import TypeVar
 
 import strawberry
 from packaging.utils import InvalidName, canonicalize_name
@@ -25,10 +25,17 @@ from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironment, RuntimeEnvironmentInput
 from thoth_graphql.api.errors import UserInputError
 from thoth_graphql.api.observations import ObservationSource, StackObservation, StackOutcome
+from thoth_graphql.api.tokens import (
+    CreateTokenPayload,
+    RevokeTokenPayload,
+    create_token,
+    revoke_token,
+)
 from thoth_graphql.domain import TokenScope
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.domain.token import hash_secret, new_secret
-from thoth_graphql.ingest.ingest import ingest_documents
+from thoth_graphql.ingest.ingest import IngestInterrupted, ingest_documents
+from thoth_graphql.ingest.limits import MAX_NAME as MAX_PROJECT_NAME
+from thoth_graphql.ingest.limits import MAX_VERSION
 from thoth_graphql.ingest.osv import parse_osv_record
 from thoth_graphql.ingest.solver_document import InvalidDocument, parse_solver_document
 
@@ -38,8 +45,6 @@ MAX_MESSAGE = 10_000
 MAX_NAME = 100
 
 T = TypeVar("T")
-
-strawberry.enum(TokenScope, description="WRITE writes the graph; ADMIN also manages tokens.")
 
 
 def _refuse_invalid(errors: list[tuple[str, InvalidDocument]]) -> None:
@@ -102,7 +107,12 @@ async def _ingest_solver_documents(
 ) -> IngestSolverDocumentsPayload:
     await authorize(info, TokenScope.WRITE)
     parsed = _parse_all(documents, "documents", parse_solver_document)
-    report = await ingest_documents(info.context.store, parsed)
+    try:
+        # One write for the whole call: an error answer means nothing of it was recorded.
+        report = await ingest_documents(info.context.store, parsed, group_edges=None)
+    except IngestInterrupted as error:
+        # The store's error, with its own cause (the database's words) for the log.
+        raise error.cause from error.cause.__cause__
     written, seen = set(report.written), set()
     results = []
     for document in parsed:
@@ -189,6 +199,15 @@ class LockedVersionInput:
     )
 
     def to_domain(self, path: str) -> domain.VersionKey:
+        for field, value, most in (
+            ("name", self.name, MAX_PROJECT_NAME),
+            ("version", self.version, MAX_VERSION),
+        ):
+            if len(value) > most:
+                raise UserInputError(
+                    f"{len(value)} characters, more than the {most} allowed.",
+                    field=f"{path}.{field}",
+                )
         try:
             name = str(canonicalize_name(self.name, validate=True))
         except InvalidName as error:
@@ -274,31 +293,6 @@ async def _record_stack_observation(
     )
 
 
-# -- tokens ------------------------------------------------------------------------------
-
-
-@strawberry.type(description="A new token; its secret is shown this once and never again.")
-class CreateTokenPayload:
-    token: str = strawberry.field(description="The secret: send `Authorization: Bearer <it>`.")
-    name: str
-    scope: TokenScope
-    created_at: str
-
-    @classmethod
-    def of(cls, secret: str, token: domain.ApiToken) -> Self:
-        return cls(token=secret, name=token.name, scope=token.scope, created_at=token.created_at)
-
-
-async def _create_token(info: Info, name: str, scope: TokenScope) -> CreateTokenPayload:
-    await authorize(info, TokenScope.ADMIN)
-    if not 0 < len(name) <= MAX_NAME:
-        raise UserInputError(f"must hold 1 to {MAX_NAME} characters.", field="name")
-    secret = new_secret()
-    token = domain.ApiToken(hash_secret(secret), name, scope, utc_timestamp())
-    await info.context.store.add_token(token)
-    return CreateTokenPayload.of(secret, token)
-
-
 @strawberry.type(description="Write to the knowledge graph; every mutation needs a token.")
 class Mutation:
     ingest_solver_documents: IngestSolverDocumentsPayload = strawberry.mutation(
@@ -327,7 +321,15 @@ class Mutation:
         ),
     )
     create_token: CreateTokenPayload = strawberry.mutation(
-        resolver=_create_token, description="Make a new API token (needs an ADMIN token)."
+        resolver=create_token,
+        description=(
+            "Make a new WRITE token, which expires (needs an ADMIN token; ADMIN tokens are "
+            "made on the host with `thoth-graphql token create --scope admin`)."
+        ),
+    )
+    revoke_token: RevokeTokenPayload = strawberry.mutation(
+        resolver=revoke_token,
+        description="Revoke a token by its id (needs an ADMIN token); idempotent.",
     )
     request_solver_analysis: RequestAnalysisPayload = strawberry.mutation(
         resolver=request_solver_analysis,

@@ -44,6 +44,7 @@ from thoth_graphql.api.observations import (
     list_stack_observations,
 )
 from thoth_graphql.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from thoth_graphql.api.tokens import ApiTokenInfo, list_tokens
 from thoth_graphql.api.types import Package, PackageConnection, search_packages
 from thoth_graphql.api.validation import DocumentValidation
 from thoth_graphql.domain import canonical_name
@@ -154,6 +155,10 @@ class Query:
     )
     node: relay.Node | None = strawberry.field(
         resolver=_node, description="The object with this global ID; null when unknown."
+    )
+    tokens: list[ApiTokenInfo] = strawberry.field(
+        resolver=list_tokens,
+        description="Every API token, oldest first, never its secret (needs an ADMIN token).",
     )
 
 

@@ -14,10 +14,13 @@ from packaging.version import InvalidVersion, Version
 
 from thoth_graphql.domain import Advisory, AffectedRange
 from thoth_graphql.ingest.cvss import base_score
+from thoth_graphql.ingest.limits import MAX_NAME, MAX_VERSION
 from thoth_graphql.ingest.solver_document import DocumentFault, InvalidDocument
 
 ECOSYSTEM = "PyPI"
 _SUMMARY_LIMIT = 500
+MAX_ID = 256
+"""An OSV id (`PYSEC-2022-1`, `GHSA-...`), bounded as a solver document's id is."""
 
 
 def parse_osv_record(data: object, source: str) -> tuple[Advisory, ...]:
@@ -29,6 +32,8 @@ def parse_osv_record(data: object, source: str) -> tuple[Advisory, ...]:
     record_id = data.get("id")
     if not isinstance(record_id, str) or not record_id.strip():
         faults.append(DocumentFault("$.id", "must be a non-empty string"))
+    elif (too_long := _too_long(record_id, MAX_ID)) is not None:
+        faults.append(DocumentFault("$.id", too_long))
     affected = data.get("affected")
     if not isinstance(affected, list):
         faults.append(DocumentFault("$.affected", "must be a list"))
@@ -56,7 +61,15 @@ def parse_osv_record(data: object, source: str) -> tuple[Advisory, ...]:
     return tuple(advisories)
 
 
+def _too_long(raw: str, most: int) -> str | None:
+    """The fault of a string past its bound, naming its length rather than quoting it."""
+    return f"{len(raw)} characters, more than the {most} allowed" if len(raw) > most else None
+
+
 def _name(raw: object, path: str, faults: list[DocumentFault]) -> str | None:
+    if isinstance(raw, str) and (too_long := _too_long(raw, MAX_NAME)) is not None:
+        faults.append(DocumentFault(path, too_long))
+        return None
     try:
         if isinstance(raw, str):
             return str(canonicalize_name(raw, validate=True))
@@ -67,6 +80,9 @@ def _name(raw: object, path: str, faults: list[DocumentFault]) -> str | None:
 
 
 def _version(raw: object, path: str, faults: list[DocumentFault]) -> str | None:
+    if isinstance(raw, str) and (too_long := _too_long(raw, MAX_VERSION)) is not None:
+        faults.append(DocumentFault(path, too_long))
+        return None
     if isinstance(raw, str):
         if raw == "0":
             return raw  # OSV's "from the beginning"

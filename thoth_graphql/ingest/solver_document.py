@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
@@ -93,9 +93,21 @@ def _schema_faults(data: object) -> list[DocumentFault]:
         # The compiled check stops at the first fault; jsonschema lists them all.
         errors = Draft202012Validator(_schema()).iter_errors(data)
         return [
-            DocumentFault(_json_path(e.absolute_path), e.message)
+            DocumentFault(_json_path(e.absolute_path), _schema_message(e))
             for e in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
         ]
+
+
+# jsonschema's messages quote the faulty value whole; a 50 MB name must not come back as a
+# 50 MB error message.
+MAX_MESSAGE = 300
+
+
+def _schema_message(error: ValidationError) -> str:
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"{len(error.instance)} characters, more than the {error.validator_value} allowed"
+    message = str(error.message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
 def _json_path(parts: Any) -> str:

@@ -2,6 +2,8 @@
 
 A file holds one JSON document or a JSON array of documents; each document gets a
 source name (`path`, or `path[3]` inside an array) that errors and progress refer to.
+No input is read past MAX_INPUT_BYTES, compressed or not: a small .json.gz can expand to
+gigabytes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from thoth_graphql.ingest.limits import MAX_INPUT_BYTES, size_text
 
 SUFFIXES = (".json", ".json.gz")
 
@@ -45,17 +49,42 @@ def document_files(paths: Sequence[str]) -> list[str]:
     return files
 
 
-def _read_text(name: str) -> str:
+def _too_large(label: str, compressed: bool = False) -> UnreadableSource:
+    how = " when decompressed" if compressed else ""
+    return UnreadableSource(
+        f"{label}: larger than {size_text(MAX_INPUT_BYTES)}{how}; split it into smaller files"
+    )
+
+
+def _read_bytes(name: str) -> bytes:
+    """The bytes of an input, never more than MAX_INPUT_BYTES of them in memory."""
     if name == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise _too_large("<stdin>")
+        return data
     path = Path(name)
     try:
         if name.endswith(".gz"):
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                return handle.read()
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, EOFError) as error:
+            with gzip.open(path, "rb") as handle:
+                # read(n) decompresses at most n bytes, however much the file would give.
+                data = handle.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise _too_large(name, compressed=True)
+            return data
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise _too_large(name)
+        return path.read_bytes()
+    except (OSError, EOFError) as error:
         raise UnreadableSource(f"{name}: cannot be read: {error}") from error
+
+
+def _read_text(name: str) -> str:
+    try:
+        return _read_bytes(name).decode("utf-8")
+    except UnicodeDecodeError as error:
+        label = "<stdin>" if name == "-" else name
+        raise UnreadableSource(f"{label}: cannot be read: {error}") from error
 
 
 def read_documents(name: str) -> Iterator[RawDocument]:
@@ -67,6 +96,11 @@ def read_documents(name: str) -> Iterator[RawDocument]:
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from error
+    except RecursionError as error:
+        # The parser recurses once per level; no document is nested more than a few deep.
+        raise UnreadableSource(
+            f"{label}: JSON nested deeper than {sys.getrecursionlimit()} levels"
         ) from error
     if isinstance(data, list):
         for i, item in enumerate(data):

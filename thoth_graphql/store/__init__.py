@@ -12,6 +12,8 @@ from thoth_graphql.store.port import (
     ObservationCursor,
     ObservationFilter,
     StoredRelease,
+    StoreFull,
+    StoreUnavailable,
     WriteReport,
 )
 
@@ -26,6 +28,8 @@ __all__ = [
     "GraphStore",
     "ObservationCursor",
     "ObservationFilter",
+    "StoreFull",
+    "StoreUnavailable",
     "StoredRelease",
     "WriteReport",
 ]

@@ -197,9 +197,10 @@ _COUNT_CREATED = """
     }
 """
 # Upserts a chunk of releases, the packages they name, their edges and the document, in one
-# transaction; answers [packages, versions, dependencies, documents] created and the number
-# of versions already stored without files that got them (see records.files_text). The local maps
-# make repeats within a chunk (a package named by many edges) cost no second lookup.
+# transaction; answers [packages, versions, dependencies, documents] created, the number of
+# versions already stored without files that got them (see records.files_text), then the ids
+# of the documents it recorded. The local maps make repeats within a chunk (a package named
+# by many edges) cost no second lookup.
 _WRITE_CHUNK = (
     """
 def graph = g.getGraph()
@@ -254,6 +255,7 @@ for (row in rows) {
         created[2] += 1
     }
 }
+def written = []
 docs.each { doc ->
     if (g.V().has('Document', 'document_id', doc.document_id).hasNext()) return
     def vertex = graph.addVertex(T.label, 'Document', 'document_id', doc.document_id,
@@ -264,13 +266,14 @@ docs.each { doc ->
         vertex.property('environment_key', doc.environment_key)
     }
     created[3] += 1
+    written << doc.document_id
 }
 if (created.sum() > 0) {
 """
     + _COUNT_CREATED
     + """
 }
-created
+created + written
 """
 )
 
@@ -396,8 +399,12 @@ class JanusGraphStore:
             for number, chunk in enumerate(chunks, start=1):
                 # Documents go with the last chunk: they are known only once all is stored.
                 docs = doc_rows if number == len(chunks) else []
-                created = await self._submit_write(_WRITE_CHUNK, {"rows": chunk, "docs": docs})
-                report = report + WriteReport(*(int(n) for n in created))
+                answer = await self._submit_write(_WRITE_CHUNK, {"rows": chunk, "docs": docs})
+                packages, versions, dependencies, recorded, files = (int(n) for n in answer[:5])
+                written = tuple(str(d) for d in answer[5:])
+                report = report + WriteReport(
+                    packages, versions, dependencies, recorded, files, written
+                )
         return report
 
     # -- reads -------------------------------------------------------------------------
@@ -584,6 +591,9 @@ class JanusGraphStore:
     async def revoke_token(self, token_hash: str) -> bool:
         return await rec.revoke_token(self, token_hash)
 
+    async def list_tokens(self) -> list[ApiToken]:
+        return await rec.list_tokens(self)
+
 
 def _dependent_order(dependent: Dependent) -> tuple[Any, ...]:
     dep = dependent.dependency
@@ -661,8 +671,9 @@ async def write_releases_naively(
         await one(_NAIVE_COUNT_CREATED, {"created": created})
     for document in documents:
         # Documents and their counts go through the batched script, as in write_releases.
-        created = await store._submit_write(
+        answer = await store._submit_write(
             _WRITE_CHUNK, {"rows": [], "docs": [_document_row(document)]}
         )
-        report = report + WriteReport(documents_created=int(created[3]))
+        written = tuple(str(d) for d in answer[5:])
+        report = report + WriteReport(documents_created=int(answer[3]), documents_written=written)
     return report

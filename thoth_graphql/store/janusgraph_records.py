@@ -196,9 +196,10 @@ vertex.property('body', analysis_row.body)
 _ADD_TOKEN = (
     """
 if (g.V().has('ApiToken', 'token_hash', token_row.token_hash).hasNext()) return false
-g.getGraph().addVertex(T.label, 'ApiToken', 'token_hash', token_row.token_hash,
+def vertex = g.getGraph().addVertex(T.label, 'ApiToken', 'token_hash', token_row.token_hash,
     'catalog', 'ApiToken', 'token_name', token_row.name, 'token_scope', token_row.scope,
     'created_at', token_row.created_at)
+if (token_row.expires_at != null) vertex.property('expires_at', token_row.expires_at)
 """
     + _BUMP
     + "\ntrue\n"
@@ -214,10 +215,12 @@ found.remove()
     + "\ntrue\n"
 )
 
-_LOOKUP_BY_HASH = (
-    "g.V().has('ApiToken', 'token_hash', wanted_hash)"
-    ".valueMap('token_hash', 'token_name', 'token_scope', 'created_at').by(unfold())"
-)
+# The properties an ApiToken vertex is read back from.
+_ISSUED = ".valueMap('token_hash', 'token_name', 'token_scope', 'created_at', 'expires_at')"
+
+_LOOKUP_BY_HASH = "g.V().has('ApiToken', 'token_hash', wanted_hash)" + _ISSUED + ".by(unfold())"
+
+_LIST_TOKENS = "g.V().has('catalog', 'ApiToken')" + _ISSUED + ".by(unfold())"
 
 _BODIES = (
     "g.V().has(record_label, key_name, within(wanted)).project('k', 'b').by(key_name).by('body')"
@@ -537,22 +540,31 @@ async def add_token(store: Gremlin, token: ApiToken) -> bool:
         "name": token.name,
         "scope": token.scope.value,
         "created_at": token.created_at,
+        "expires_at": token.expires_at,
     }
     [added] = await store._write(_ADD_TOKEN, {"token_row": row})
     return bool(added)
 
 
-async def token_by_hash(store: Gremlin, token_hash: str) -> ApiToken | None:
-    found = await store._submit(_LOOKUP_BY_HASH, {"wanted_hash": token_hash})
-    if not found:
-        return None
-    props = found[0]
+def _token(props: dict[str, Any]) -> ApiToken:
     return ApiToken(
         props["token_hash"],
         props["token_name"],
         TokenScope(props["token_scope"]),
         props["created_at"],
+        props.get("expires_at"),  # absent: it never expires
     )
+
+
+async def token_by_hash(store: Gremlin, token_hash: str) -> ApiToken | None:
+    found = await store._submit(_LOOKUP_BY_HASH, {"wanted_hash": token_hash})
+    return _token(found[0]) if found else None
+
+
+async def list_tokens(store: Gremlin) -> list[ApiToken]:
+    found = [_token(props) for props in await store._submit(_LIST_TOKENS)]
+    # Tokens are few (people and services), so sorting here costs nothing.
+    return sorted(found, key=lambda t: (t.created_at, t.token_hash))
 
 
 async def revoke_token(store: Gremlin, token_hash: str) -> bool:

@@ -101,6 +101,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE package_version ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
     """,
+    # 4: tokens expire (NULL: when revoked).
+    """
+    ALTER TABLE api_token ADD COLUMN expires_at TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -123,6 +127,7 @@ def migrate(db: sqlite3.Connection) -> int:
             db.execute(f"PRAGMA user_version = {version + 1}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (a full disk)
+                db.execute("ROLLBACK")
             raise
     return SCHEMA_VERSION

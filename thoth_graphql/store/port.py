@@ -30,6 +30,20 @@ from thoth_graphql.domain import (
 )
 
 
+class StoreUnavailable(RuntimeError):
+    """The graph database cannot do what was asked now, for a reason outside the request
+    (its disk is full, it is busy or down). `str()` is fit for any client; `detail` holds
+    the database's own words and where it is, for the log and the operator."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+class StoreFull(StoreUnavailable):
+    """The disk (or the quota) under the graph is full: nothing of the write was kept."""
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRef:
     """Provenance of an ingested document: its id, the analyzer, the time, the environment."""
@@ -51,6 +65,9 @@ class WriteReport:
     documents_created: int = 0
     files_added: int = 0
     """Versions already in the graph without files that a document gave files to."""
+    documents_written: tuple[str, ...] = ()
+    """The ids of the documents this call recorded, in input order: those another writer
+    recorded first are not here, so concurrent writers each report only their own."""
 
     @property
     def changed(self) -> bool:
@@ -71,6 +88,7 @@ class WriteReport:
             self.dependencies_created + other.dependencies_created,
             self.documents_created + other.documents_created,
             self.files_added + other.files_added,
+            self.documents_written + other.documents_written,
         )
 
 
@@ -370,6 +388,9 @@ class GraphStore(Protocol):
         """Store a token by its hash; whether it was new."""
 
     async def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    async def list_tokens(self) -> list[ApiToken]:
+        """Every token, expired ones too, oldest first (by `created_at`, then hash)."""
 
     async def revoke_token(self, token_hash: str) -> bool:
         """Forget a token; whether it was there."""

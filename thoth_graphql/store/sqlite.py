@@ -44,6 +44,8 @@ from thoth_graphql.store.port import (
     ObservationCursor,
     ObservationFilter,
     StoredRelease,
+    StoreFull,
+    StoreUnavailable,
     WriteReport,
     walk_closure,
 )
@@ -80,7 +82,22 @@ class SqliteGraphStore:
     def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self._db is None:
             raise RuntimeError("the store is not open")
-        return work(self._db)
+        try:
+            return work(self._db)
+        except sqlite3.OperationalError as error:
+            raise self._unavailable(error) or error from error
+
+    def _unavailable(self, error: sqlite3.OperationalError) -> StoreUnavailable | None:
+        """The port's name for a failure of the file rather than of the statement."""
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary result code
+        detail = f"{error} ({self.path})"
+        if code == sqlite3.SQLITE_FULL:
+            return StoreFull("The graph store is full: its disk has no room left.", detail)
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return StoreUnavailable("The graph store is busy with another writer.", detail)
+        if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+            return StoreUnavailable("The graph store cannot read or write its file.", detail)
+        return None
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,8 +110,14 @@ class SqliteGraphStore:
         self._db = db
 
     async def open(self) -> None:
+        def connect() -> None:
+            try:
+                self._connect()
+            except sqlite3.OperationalError as error:
+                raise self._unavailable(error) or error from error
+
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._connect)
+        await loop.run_in_executor(self._executor, connect)
 
     async def close(self) -> None:
         def shut() -> None:
@@ -339,6 +362,9 @@ class SqliteGraphStore:
     async def revoke_token(self, token_hash: str) -> bool:
         return await self._run(partial(rec.revoke_token, token_hash=token_hash))
 
+    async def list_tokens(self) -> list[ApiToken]:
+        return await self._run(rec.list_tokens)
+
 
 # -- statements (run on the store's thread) ---------------------------------------------
 
@@ -440,25 +466,30 @@ def _write_in_transaction(
     )
     dependencies_created = db.total_changes - before
 
-    before = db.total_changes
-    db.executemany(
-        "INSERT OR IGNORE INTO document"
-        "(document_id, analyzer, analyzer_version, datetime, environment_key) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
+    written: list[str] = []
+    for d in documents:
+        before = db.total_changes
+        db.execute(
+            "INSERT OR IGNORE INTO document"
+            "(document_id, analyzer, analyzer_version, datetime, environment_key) "
+            "VALUES (?, ?, ?, ?, ?)",
             (
                 d.document_id,
                 d.analyzer,
                 d.analyzer_version,
                 d.datetime,
                 d.environment.key if d.environment is not None else None,
-            )
-            for d in documents
-        ],
-    )
-    documents_created = db.total_changes - before
+            ),
+        )
+        if db.total_changes > before:
+            written.append(d.document_id)
     return WriteReport(
-        packages_created, versions_created, dependencies_created, documents_created, files_added
+        packages_created,
+        versions_created,
+        dependencies_created,
+        len(written),
+        files_added,
+        tuple(written),
     )
 
 

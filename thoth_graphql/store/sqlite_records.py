@@ -52,7 +52,10 @@ def transaction(db: sqlite3.Connection, work: Callable[[], R], changed: Callable
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        # After some errors (a full disk among them) SQLite has already rolled back; a
+        # ROLLBACK then fails, and its error would hide the one that matters.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     return result
 
@@ -409,21 +412,38 @@ def add_token(db: sqlite3.Connection, token: ApiToken) -> bool:
         return [
             _inserted(
                 db,
-                "INSERT OR IGNORE INTO api_token(token_hash, name, scope, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (token.token_hash, token.name, token.scope.value, token.created_at),
+                "INSERT OR IGNORE INTO api_token(token_hash, name, scope, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    token.token_hash,
+                    token.name,
+                    token.scope.value,
+                    token.created_at,
+                    token.expires_at,
+                ),
             )
         ]
 
     return in_transaction(db, work)[0]
 
 
+_ISSUED = "token_hash, name, scope, created_at, expires_at"  # an api_token row's columns
+
+
+def _token(row: tuple[str, str, str, str, str | None]) -> ApiToken:
+    return ApiToken(row[0], row[1], TokenScope(row[2]), row[3], row[4])
+
+
 def token_by_hash(db: sqlite3.Connection, token_hash: str) -> ApiToken | None:
     row = db.execute(
-        "SELECT token_hash, name, scope, created_at FROM api_token WHERE token_hash = ?",
-        (token_hash,),
+        f"SELECT {_ISSUED} FROM api_token WHERE token_hash = ?", (token_hash,)
     ).fetchone()
-    return None if row is None else ApiToken(row[0], row[1], TokenScope(row[2]), row[3])
+    return None if row is None else _token(row)
+
+
+def list_tokens(db: sqlite3.Connection) -> list[ApiToken]:
+    rows = db.execute(f"SELECT {_ISSUED} FROM api_token ORDER BY created_at, token_hash")
+    return [_token(row) for row in rows]
 
 
 def revoke_token(db: sqlite3.Connection, token_hash: str) -> bool:
