@@ -86,7 +86,12 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
     if roots is None:
         # Out of time before any stack: neither a stack nor a proof that none exists.
         return _honest(AdviseResult(optimal=False, explored=explored), gaps)
-    result = _unsatisfiable(view, demands, roots, objective, encoding, budget, explored)
+    # With no gaps, no stack exists even if every unknown package fitted: the explanation
+    # then looks past unknown packages for the clash that remains.
+    unknown_fits = not gaps
+    result = _unsatisfiable(
+        view, demands, roots, objective, encoding, budget, explored, unknown_fits
+    )
     return _honest(result, gaps)
 
 
@@ -143,11 +148,12 @@ def _unsatisfiable(
     encoding: Encoding,
     budget: Budget,
     explored: int,
+    unknown_fits: bool,
 ) -> AdviseResult:
     def admits(package: PackageIndex, bits: int, extras: tuple[str, ...]) -> bool:
-        return encoding.admits(package, bits, extras, budget)
+        return encoding.admits(package, bits, extras, budget, unknown_fits)
 
-    unsatisfiable = explain(view, demands, roots, objective, admits, budget)
+    unsatisfiable = explain(view, demands, roots, objective, admits, budget, unknown_fits)
     missing = tuple(
         name
         for name in unsatisfiable.packages

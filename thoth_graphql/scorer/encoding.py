@@ -219,10 +219,16 @@ class Encoding:
         return None
 
     def admits(
-        self, package: PackageIndex, bits: int, extras: tuple[str, ...], budget: Budget
+        self,
+        package: PackageIndex,
+        bits: int,
+        extras: tuple[str, ...],
+        budget: Budget,
+        unknown_fits: bool = False,
     ) -> bool:
         """Whether some valid stack has a release of `package` in `bits` with `extras`:
-        False is a proof that none has; running out of time answers True."""
+        False is a proof that none has; running out of time answers True. With
+        `unknown_fits`, packages the graph does not know are assumed to fit."""
         with self.lock:
             selector = self.new_var()
             admitted = bits & self.view.usable(package)
@@ -233,8 +239,9 @@ class Encoding:
             assumptions = [
                 selector,
                 *(-tail for tail in self._yank_tails.values()),
-                *(-unknown for unknown in self.unknown.values()),
             ]
+            if not unknown_fits:
+                assumptions += [-unknown for unknown in self.unknown.values()]
             try:
                 return self.solve(assumptions, budget) is not False
             finally:

@@ -113,9 +113,7 @@ class Lexicographic:
         relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
         base = relaxed + [-unknown for unknown in encoding.unknown.values()]
         if not self._solve(base):
-            self.outcome.conflicting_roots = self._minimal_roots(base, roots)
-            self._check_gaps(relaxed, None)
-            self.outcome.complete = True
+            self._no_stack(base, relaxed, roots)
             return
         for _ in range(_RESTARTS):
             solution = self._descend(base)
@@ -125,11 +123,19 @@ class Lexicographic:
                 self.outcome.complete = True
                 return
             if not self._solve(base):
-                self.outcome.conflicting_roots = self._minimal_roots(base, roots)
-                self._check_gaps(relaxed, None)
-                self.outcome.complete = True
+                self._no_stack(base, relaxed, roots)
                 return
         raise _OutOfTime
+
+    def _no_stack(self, base: list[int], relaxed: list[int], roots: dict[int, RootDemand]) -> None:
+        """No stack over what the graph knows: whether unknown packages could change
+        that, and the minimal roots that clash under the same assumption, so that the
+        explanation shows the gap, or the clash that remains whatever fills it."""
+        self._check_gaps(relaxed, None)
+        clashing = base if self.outcome.gaps else relaxed
+        self._solve(clashing)  # no stack again: its core seeds the shrinking
+        self.outcome.conflicting_roots = self._minimal_roots(clashing, roots)
+        self.outcome.complete = True
 
     def _check_gaps(self, relaxed: list[int], found: Solution | None) -> None:
         """Whether knowing the unknown packages could change the answer, and which."""

@@ -106,12 +106,16 @@ class Search:
         objective: Objective,
         count: int = 1,
         budget: Budget | None = None,
+        unknown_fits: bool = False,
     ) -> None:
         self.view = view
         self.packages = view.snapshot.by_id
         self.objective = objective
         self.count = max(1, count)
         self.budget = budget
+        self.unknown_fits = unknown_fits
+        """Take dependencies on packages the graph does not know as met (for explaining
+        a clash that remains whatever they turn out to be)."""
         n = len(self.packages)
         self.dom = [-1] * n  # -1: not touched in this search yet
         self.chosen = [-1] * n
@@ -187,7 +191,7 @@ class Search:
     def _conflict_at(self, p: int) -> None:
         self.conflict_sites[p] = self.conflict_sites.get(p, 0) + 1
         self.conflicts += 1
-        if self.conflicts == _THRASHING:
+        if self.conflicts == _THRASHING and not self.unknown_fits:
             self._learn_dead_releases()
         self.clashes[p] = [(c.requirer, c.text) for c in self.cons[p]]
         v = self.chosen[p]
@@ -258,6 +262,8 @@ class Search:
         for edge in edges:
             target = edge.target
             if target is None:
+                if self.unknown_fits:
+                    continue
                 self.missing.add(edge.target_name)
                 self.missing_by.setdefault(edge.target_name, set()).add((p, edge.text))
                 return because
