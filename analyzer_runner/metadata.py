@@ -14,7 +14,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from packaging.metadata import parse_email
 from packaging.utils import canonicalize_name
@@ -81,22 +81,27 @@ def check_identity(metadata: CoreMetadata, name: str, version: Version) -> CoreM
     return metadata
 
 
-def wheel_metadata(wheel: Path | bytes) -> bytes:
-    """The METADATA file of a wheel (the one `.dist-info` folder at its top)."""
+def metadata_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The wheel's METADATA entry (the one `.dist-info` folder at its top), size-checked."""
+    candidates = [
+        info
+        for info in archive.infolist()
+        if info.filename.count("/") == 1 and info.filename.endswith(".dist-info/METADATA")
+    ]
+    if len(candidates) != 1:
+        raise InvalidMetadata(f"wheel has {len(candidates)} .dist-info/METADATA files")
+    [info] = candidates
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise InvalidMetadata("METADATA is larger than 16 MiB")
+    return info
+
+
+def wheel_metadata(wheel: Path | bytes | IO[bytes]) -> bytes:
+    """The METADATA file of a wheel (a path, its bytes, or a seekable binary file)."""
     source = io.BytesIO(wheel) if isinstance(wheel, bytes) else wheel
     try:
         with zipfile.ZipFile(source) as archive:
-            candidates = [
-                info
-                for info in archive.infolist()
-                if info.filename.count("/") == 1 and info.filename.endswith(".dist-info/METADATA")
-            ]
-            if len(candidates) != 1:
-                raise InvalidMetadata(f"wheel has {len(candidates)} .dist-info/METADATA files")
-            [info] = candidates
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise InvalidMetadata("METADATA is larger than 16 MiB")
-            return archive.read(info)
+            return archive.read(metadata_member(archive))
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise InvalidMetadata(f"not a readable wheel: {error}") from error
 

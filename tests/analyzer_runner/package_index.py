@@ -1,7 +1,8 @@
 """A package index on loopback for hermetic tests, and wheels and sdists made on the fly.
 
 The index serves PEP 503 HTML and PEP 691 JSON project pages (by the Accept header),
-PEP 658 `.metadata` files, and the files themselves, and logs every path asked for.
+PEP 658 `.metadata` files, and the files themselves (honouring single HTTP ranges unless
+told not to), and logs every path and Range asked for and the bytes it sent.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ class IndexFile:
     requires_python: str | None = None
     upload_time: str | None = None
     sha256: str | None = None
+    serve_metadata: bool = True
+    """False: no `.metadata` file for this wheel, so only its bytes (or ranges) tell."""
 
     @property
     def digest(self) -> str:
@@ -108,12 +111,20 @@ class IndexFile:
 
 @dataclass
 class PackageIndex:
-    """The index's content; `json_api` and `pep658` switch those features off."""
+    """The index's content; `json_api`, `pep658` and `ranges` switch those features off.
+
+    `advertise_metadata=False` serves `.metadata` files but leaves `core-metadata` out of
+    the pages, as some mirrors do: a client cannot know beforehand which files have one.
+    """
 
     json_api: bool = True
     pep658: bool = True
+    advertise_metadata: bool = True
+    ranges: bool = True
     projects: dict[str, list[IndexFile]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    range_requests: list[tuple[str, str]] = field(default_factory=list)
+    bytes_sent: dict[str, int] = field(default_factory=dict)
     port: int = 0
 
     @property
@@ -143,6 +154,12 @@ class PackageIndex:
         filename, data = sdist(name, version, files)
         return self.add(name, IndexFile(filename, data))
 
+    def _has_metadata(self, f: IndexFile) -> bool:
+        return self.pep658 and f.metadata is not None and f.serve_metadata
+
+    def _advertised(self, f: IndexFile) -> bool:
+        return self.advertise_metadata and self._has_metadata(f)
+
     def paths(self, suffix: str = "") -> list[str]:
         return [p for p in self.requests if p.endswith(suffix)]
 
@@ -161,7 +178,7 @@ class PackageIndex:
                     entry["requires-python"] = f.requires_python
                 if f.upload_time:
                     entry["upload-time"] = f.upload_time
-                if self.pep658 and f.metadata is not None:
+                if self._advertised(f) and f.metadata is not None:
                     entry["core-metadata"] = {"sha256": hashlib.sha256(f.metadata).hexdigest()}
                 entries.append(entry)
             body = {"meta": {"api-version": "1.1"}, "name": project, "files": entries}
@@ -173,7 +190,7 @@ class PackageIndex:
                 attributes += f' data-requires-python="{html.escape(f.requires_python)}"'
             if f.yanked:
                 attributes += ' data-yanked=""'
-            if self.pep658 and f.metadata is not None:
+            if self._advertised(f) and f.metadata is not None:
                 digest = hashlib.sha256(f.metadata).hexdigest()
                 attributes += f' data-core-metadata="sha256={digest}"'
             anchors.append(f"<a {attributes}>{f.filename}</a><br/>")
@@ -193,19 +210,44 @@ class PackageIndex:
                 for f in files:
                     if parts[1] == f.filename:
                         return 200, f.data, "application/octet-stream"
-                    if self.pep658 and f.metadata and parts[1] == f"{f.filename}.metadata":
+                    if self._has_metadata(f) and parts[1] == f"{f.filename}.metadata":
                         return 200, f.metadata, "application/octet-stream"
         return 404, b"not found", "text/plain"
+
+
+def _byte_range(
+    asked: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, bytes, dict[str, str]]:
+    """A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range of `body` (RFC 9110 14.1.2)."""
+    unit, _, spec = asked.partition("=")
+    first, dash, last = spec.strip().partition("-")
+    size = len(body)
+    if unit.strip() != "bytes" or not dash or "," in spec:
+        return 200, body, headers
+    if not first:
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(size - 1, int(last)) if last else size - 1
+    if start >= size or end < start:
+        return 416, b"", {**headers, "Content-Range": f"bytes */{size}"}
+    return 206, body[start : end + 1], {**headers, "Content-Range": f"bytes {start}-{end}/{size}"}
 
 
 def _handler(index: PackageIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, body, content_type = index.answer(
-                self.path.split("?")[0], self.headers.get("Accept", "")
-            )
+            path = self.path.split("?")[0]
+            status, body, content_type = index.answer(path, self.headers.get("Accept", ""))
+            headers = {"Content-Type": content_type}
+            asked = self.headers.get("Range")
+            if asked is not None:
+                index.range_requests.append((path, asked))
+            if asked is not None and index.ranges and status == 200 and path.startswith("/files/"):
+                status, body, headers = _byte_range(asked, body, headers)
+            index.bytes_sent[path] = index.bytes_sent.get(path, 0) + len(body)
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
