@@ -15,8 +15,8 @@ exact pin. boto3, botocore and s3transfer keep their full history before the cut
 
 Every release goes through analyzer_runner's Solver (its metadata reading, Requires-Dist
 parsing and tree entries): the PEP 658 file of the preferred wheel, else the wheel's
-METADATA (read by range requests when analyzer_runner has the reader, else downloaded up
-to WHEEL_DOWNLOAD_CAP), else a small sdist's static PKG-INFO (PEP 643). Nothing is built:
+METADATA read by HTTP range requests (analyzer_runner.wheel_range), else a small sdist's
+static PKG-INFO (PEP 643, sdists up to SDIST_DOWNLOAD_CAP). Nothing is built:
 an sdist-only release without static metadata is an `errors` entry with the reason.
 
 Each set is written as `<set>.json.gz`, a JSON array of one solver document per package,
@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -50,15 +51,12 @@ from analyzer_runner.artifacts import Artifact, best_wheel, by_version
 from analyzer_runner.environment import Environment
 from analyzer_runner.index import IndexClient, IndexFault
 from analyzer_runner.metadata import CoreMetadata, parse_core_metadata, sdist_static_metadata
+from analyzer_runner.wheel_range import RangeReadError, Transfer, read_wheel_metadata
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.solver import Metadata, Solver, VersionFailed
 from analyzer_runner.tags import supported_tags
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 
-try:  # branch learn-meta: METADATA of a remote wheel by HTTP range requests
-    from analyzer_runner import remote_wheel  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the merge
-    remote_wheel = None
 
 CORPUS = Path(__file__).parent / "corpus"
 REQUIREMENTS = CORPUS / "requirements"
@@ -78,7 +76,8 @@ FULL_HISTORY: dict[str, frozenset[str] | str] = {
 """Per set, the packages captured with every release before the cut."""
 REACH = RuntimeEnvironment(python_version="3.12", os_name="linux", platform="linux_x86_64")
 ENVIRONMENT = Environment(python_version="3.12", os_name="linux", platform="linux_x86_64")
-WHEEL_DOWNLOAD_CAP = 8 * 1024 * 1024
+WHEEL_DOWNLOAD_CAP = 256 * 1024 * 1024
+"""A server that ignores Range sends the whole wheel: up to this size."""
 SDIST_DOWNLOAD_CAP = 2 * 1024 * 1024
 
 SETS: dict[str, tuple[str, int | None]] = {
@@ -119,21 +118,34 @@ def reaches(marker: str | None, extras: Iterable[str]) -> bool:
 
 
 class CorpusSolver(Solver):
-    """analyzer_runner's Solver, without builds: the capture runs no package code."""
+    """analyzer_runner's Solver, without builds: the capture runs no package code.
+
+    A wheel without a PEP 658 file is read with range requests (wheel_range), as pip
+    and uv do, instead of being downloaded.
+    """
+
+    def __init__(self, index: IndexClient, http: httpx.AsyncClient, concurrency: int) -> None:
+        super().__init__(index, sandbox=None)  # type: ignore[arg-type]
+        self.http = http
+        self._fetches = asyncio.Semaphore(concurrency)
+        self.transfer = Transfer()
 
     async def _from_wheel(self, artifact: Artifact, folder: Path) -> CoreMetadata:
-        if remote_wheel is not None:
-            async with self._fetches:
-                data = await remote_wheel.wheel_metadata(self.index, artifact)
-            return parse_core_metadata(data)
-        async with self._fetches:
-            path, _ = await self.index.download(artifact, folder, limit=WHEEL_DOWNLOAD_CAP)
+        transfer = Transfer()
         try:
-            from analyzer_runner.metadata import wheel_metadata
-
-            return parse_core_metadata(await asyncio.to_thread(wheel_metadata, path))
+            async with self._fetches:
+                data = await read_wheel_metadata(
+                    self.http, artifact.url, sha256=artifact.sha256, transfer=transfer,
+                    limit=WHEEL_DOWNLOAD_CAP,
+                )
+        except RangeReadError as error:
+            raise IndexFault(f"{artifact.filename}: {error}") from error
+        except httpx.HTTPError as error:
+            raise IndexFault(f"{artifact.filename}: {error}") from error
         finally:
-            path.unlink(missing_ok=True)
+            self.transfer.requests += transfer.requests
+            self.transfer.bytes += transfer.bytes
+        return parse_core_metadata(data)
 
     async def _from_sdist(
         self, artifact: Artifact, folder: Path, request: SolverRequest
@@ -386,8 +398,20 @@ async def capture_set(
     if args.newest is not None:
         newest = args.newest or None
     roots = read_roots(REQUIREMENTS / requirements)
-    solver = CorpusSolver(index, sandbox=None)  # type: ignore[arg-type]
-    solver._fetches = asyncio.Semaphore(args.concurrency)
+    limits = httpx.Limits(max_connections=args.concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60, follow_redirects=True) as http:
+        solver = CorpusSolver(index, http, args.concurrency)
+        return await _capture(set_name, solver, roots, newest, requirements, args)
+
+
+async def _capture(
+    set_name: str,
+    solver: CorpusSolver,
+    roots: list[Requirement],
+    newest: int | None,
+    requirements: str,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
     capture = Capture(solver, args.index_url, args.cut, newest, max(4, args.concurrency // 4))
     full = FULL_HISTORY.get(set_name, frozenset())
     capture.full_history = (
@@ -421,6 +445,10 @@ async def capture_set(
         "edges": sum(len(e["dependencies"]) for p in capture.projects.values() for e in p.tree.values()),
         "errors": sum(len(p.errors) for p in capture.projects.values()),
         "metadata_sources": dict(sorted(sources.items())),
+        "wheel_range_reads": {
+            "requests": solver.transfer.requests,
+            "bytes": solver.transfer.bytes,
+        },
         "bytes": out.stat().st_size,
     }
     print(f"{set_name}: {capture.progress()} in {seconds:.0f} s, {summary['bytes']:,} bytes")

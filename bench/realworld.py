@@ -1,6 +1,6 @@
 """advise against `uv pip compile` on the real-world corpus (bench/corpus/), side by side.
 
-    .venv/bin/python -m bench.realworld [--sets jupyter,boto3,...] [--time-limit-ms 30000]
+    .venv/bin/python -m bench.realworld [--sets jupyter,boto3,...] [--time-limit-ms 20000]
         [--no-server] [--no-uv]
 
 For each set: its solver documents go into a fresh embedded store (`ingest`); advise
@@ -46,7 +46,7 @@ from packaging.version import Version
 from bench.corpus_capture import CORPUS, REQUIREMENTS, SETS, read_roots
 from bench.corpus_index import load_documents, serving
 from bench.stack_validity import Verdict, check, python_admits, releases
-from thoth_graphql.advise import advise_service_for
+from thoth_graphql.advise import AdviseService
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, RecommendationType
@@ -100,7 +100,7 @@ async def advise_in_process(
     store: SqliteGraphStore, lines: list[str], kind: RecommendationType, limit_ms: int
 ) -> Answer:
     """Cold on a fresh service (closure load, snapshot, search), then warm (search)."""
-    service = advise_service_for(store)
+    service = AdviseService(store)  # a fresh one per type: cold means no cached snapshot
     request = AdviseRequest(
         tuple(lines), environment=ENVIRONMENT, recommendation_type=kind, time_limit_ms=limit_ms
     )
@@ -197,7 +197,10 @@ def parse_pins(text: str) -> dict[str, str]:
 
 def uv_compile(requirements: Path, index_url: str, cache: Path | None) -> tuple[float, str, str]:
     command = [str(BIN / "uv"), "pip", "compile", str(requirements), "--index-url", index_url]
-    command += ["--python-version", "3.12", "--python-platform", UV_PLATFORM]
+    # --python: the interpreter uv would use for builds (there are none: --no-build); it
+    # spares uv a search for a 3.12 interpreter. The target is --python-version.
+    command += ["--python", sys.executable, "--python-version", "3.12"]
+    command += ["--python-platform", UV_PLATFORM]
     command += ["--no-header", "--no-annotate", "--no-build", "--no-config", "--quiet"]
     command += ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
     environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "NO_COLOR": "1"}
@@ -248,7 +251,9 @@ def differences(
 
 
 def seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
+    if value is None:
+        return "-"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
 def validity(verdict: Verdict | None) -> str:
@@ -381,7 +386,7 @@ if __name__ == "__main__":
     manifest = json.loads((CORPUS / "manifest.json").read_text())
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(s for s in SETS if s in manifest))
-    parser.add_argument("--time-limit-ms", type=int, default=30_000)
+    parser.add_argument("--time-limit-ms", type=int, default=20_000)
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--no-uv", action="store_true")
     parser.add_argument("--json", help="also write the rows to this file")
