@@ -81,6 +81,7 @@ class CorpusIndex:
     def __init__(self, documents: Iterable[dict[str, Any]]) -> None:
         self.projects: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.metadata: dict[str, dict[str, Any]] = {}
+        self._pages: dict[str, bytes] = {}
         for document in documents:
             for entry in document["result"]["tree"]:
                 name = canonicalize_name(entry["package_name"])
@@ -95,6 +96,11 @@ class CorpusIndex:
         name = canonicalize_name(project)
         if name not in self.projects:
             return None
+        if name not in self._pages:
+            self._pages[name] = self._page(name)
+        return self._pages[name]
+
+    def _page(self, name: str) -> bytes:
         files = [
             {
                 "filename": filename,
@@ -117,6 +123,8 @@ class CorpusIndex:
 
 def _handler(index: CorpusIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: uv reuses its connections
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             parts = [unquote(p) for p in self.path.split("?", 1)[0].split("/") if p]
             body: bytes | None = None
