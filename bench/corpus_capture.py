@@ -51,12 +51,11 @@ from analyzer_runner.artifacts import Artifact, best_wheel, by_version
 from analyzer_runner.environment import Environment
 from analyzer_runner.index import IndexClient, IndexFault
 from analyzer_runner.metadata import CoreMetadata, parse_core_metadata, sdist_static_metadata
-from analyzer_runner.wheel_range import RangeReadError, Transfer, read_wheel_metadata
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.solver import Metadata, Solver, VersionFailed
 from analyzer_runner.tags import supported_tags
+from analyzer_runner.wheel_range import RangeReadError, Transfer, read_wheel_metadata
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
-
 
 CORPUS = Path(__file__).parent / "corpus"
 REQUIREMENTS = CORPUS / "requirements"
@@ -84,8 +83,8 @@ SETS: dict[str, tuple[str, int | None]] = {
     # set: (requirements file, newest releases per specifier range; None: full history)
     "jupyter": ("jupyter.in", NEWEST),
     "boto3": ("boto3.in", NEWEST),
-    "airflow": ("airflow.in", 5),
-    "home-assistant": ("home-assistant.in", 5),
+    "airflow": ("airflow.in", NEWEST),
+    "home-assistant": ("home-assistant.in", NEWEST),
     "apache-beam-dill": ("backtracking/apache-beam-dill.in", NEWEST),
     "numpy-numba": ("backtracking/numpy-numba.in", NEWEST),
     "numpy-sparse": ("backtracking/numpy-sparse.in", NEWEST),
@@ -135,7 +134,10 @@ class CorpusSolver(Solver):
         try:
             async with self._fetches:
                 data = await read_wheel_metadata(
-                    self.http, artifact.url, sha256=artifact.sha256, transfer=transfer,
+                    self.http,
+                    artifact.url,
+                    sha256=artifact.sha256,
+                    transfer=transfer,
                     limit=WHEEL_DOWNLOAD_CAP,
                 )
         except RangeReadError as error:
@@ -194,9 +196,7 @@ class Project:
             spec = SpecifierSet(text)
             pinned = any(s.operator in ("==", "===") and "*" not in s.version for s in spec)
             usable = [
-                v
-                for v, files in self.groups.items()
-                if pinned or not all(a.yanked for a in files)
+                v for v, files in self.groups.items() if pinned or not all(a.yanked for a in files)
             ]
             chosen.update(sorted(spec.filter(usable), reverse=True)[:newest])
         return chosen
@@ -307,8 +307,7 @@ class Capture:
             wheels, key=lambda a: a.filename, default=None
         )
         return [
-            dataclasses.replace(a, core_metadata=True) if a is preferred else a
-            for a in artifacts
+            dataclasses.replace(a, core_metadata=True) if a is preferred else a for a in artifacts
         ]
 
     async def walk(self, roots: list[Requirement]) -> None:
@@ -442,7 +441,9 @@ async def _capture(
         "packages": len(capture.projects),
         "missing_packages": sorted(n for n, p in capture.projects.items() if p.missing),
         "versions": sum(len(p.tree) for p in capture.projects.values()),
-        "edges": sum(len(e["dependencies"]) for p in capture.projects.values() for e in p.tree.values()),
+        "edges": sum(
+            len(e["dependencies"]) for p in capture.projects.values() for e in p.tree.values()
+        ),
         "errors": sum(len(p.errors) for p in capture.projects.values()),
         "metadata_sources": dict(sorted(sources.items())),
         "wheel_range_reads": {

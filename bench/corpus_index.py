@@ -40,7 +40,7 @@ def load_documents(path: Path) -> list[dict[str, Any]]:
 def requirement_line(dependency: dict[str, Any]) -> str:
     """A document's dependency back as a Requires-Dist value."""
     extras = dependency.get("extras") or []
-    line = dependency["package_name"] + (f"[{','.join(extras)}]" if extras else "")
+    line: str = dependency["package_name"] + (f"[{','.join(extras)}]" if extras else "")
     line += dependency.get("specifier") or ""
     if dependency.get("marker"):
         line += f"; {dependency['marker']}"
@@ -101,7 +101,7 @@ class CorpusIndex:
         return self._pages[name]
 
     def _page(self, name: str) -> bytes:
-        files = [
+        files: list[dict[str, Any]] = [
             {
                 "filename": filename,
                 "url": f"../../files/{name}/{quote(filename)}",
@@ -125,7 +125,7 @@ def _handler(index: CorpusIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: uv reuses its connections
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             parts = [unquote(p) for p in self.path.split("?", 1)[0].split("/") if p]
             body: bytes | None = None
             kind = "text/plain"

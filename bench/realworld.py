@@ -185,7 +185,7 @@ def advise_server_cold(data_dir: Path, lines: list[str], limit_ms: int) -> tuple
 
 
 def parse_pins(text: str) -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if "==" in line:
@@ -241,7 +241,8 @@ def differences(
         if theirs is not None:
             entry = table.get(name, {}).get(Version(theirs), {})
             if not python_admits(entry.get("requires_python"), python):
-                why = f"uv ignores Requires-Python upper bounds: {theirs} requires {entry['requires_python']}"
+                bound = entry["requires_python"]
+                why = f"uv ignores Requires-Python upper bounds: {theirs} requires {bound}"
         if not why and ours and theirs:
             why = "newer in advise" if Version(ours) > Version(theirs) else "newer in uv"
         elif not why:
@@ -277,8 +278,11 @@ async def run_set(name: str, args: argparse.Namespace) -> dict[str, Any]:
     edges = sum(len(e["dependencies"]) for d in documents for e in d["result"]["tree"])
     row: dict[str, Any] = {"set": name, "packages": len(documents), "versions": versions}
     row["edges"] = edges
-    print(f"\n{name}: {len(lines)} roots; closure {len(documents):,} packages, "
-          f"{versions:,} versions, {edges:,} edges", flush=True)
+    print(
+        f"\n{name}: {len(lines)} roots; closure {len(documents):,} packages, "
+        f"{versions:,} versions, {edges:,} edges",
+        flush=True,
+    )
     answers: list[Answer] = []
     with tempfile.TemporaryDirectory(prefix="realworld-") as tmp:
         scratch = Path(tmp)
@@ -294,8 +298,11 @@ async def run_set(name: str, args: argparse.Namespace) -> dict[str, Any]:
             for kind in (RecommendationType.LATEST, RecommendationType.STABLE):
                 answer = await advise_in_process(store, lines, kind, args.time_limit_ms)
                 answers.append(answer)
-                print(f"  {answer.label}: {answer.outcome}, cold {seconds(answer.cold_s)}, "
-                      f"warm {seconds(answer.warm_s)}", flush=True)
+                print(
+                    f"  {answer.label}: {answer.outcome}, cold {seconds(answer.cold_s)}, "
+                    f"warm {seconds(answer.warm_s)}",
+                    flush=True,
+                )
         finally:
             await store.close()
         if not args.no_server:
@@ -304,25 +311,33 @@ async def run_set(name: str, args: argparse.Namespace) -> dict[str, Any]:
             )
             row["server_ready_s"] = ready
             answers.append(answer)
-            print(f"  {answer.label}: {answer.outcome}, ready {ready:.2f} s, "
-                  f"first request {seconds(answer.cold_s)}", flush=True)
+            print(
+                f"  {answer.label}: {answer.outcome}, ready {ready:.2f} s, "
+                f"first request {seconds(answer.cold_s)}",
+                flush=True,
+            )
         if not args.no_uv:
             answer = await asyncio.to_thread(uv_answer, requirements, documents, scratch)
             answers.append(answer)
-            print(f"  {answer.label}: {answer.outcome[:300]}, cold {seconds(answer.cold_s)}, "
-                  f"warm {seconds(answer.warm_s)}", flush=True)
+            print(
+                f"  {answer.label}: {answer.outcome[:300]}, cold {seconds(answer.cold_s)}, "
+                f"warm {seconds(answer.warm_s)}",
+                flush=True,
+            )
     for answer in answers:
         if answer.pins:
             answer.verdict = check(answer.pins, roots, table, values)
     for answer in answers:
-        print(f"  {answer.label:28} {answer.outcome[:40]:40} pins {len(answer.pins):4}  "
-              f"{validity(answer.verdict)}  optimal {answer.optimal}")
+        print(
+            f"  {answer.label:28} {answer.outcome[:40]:40} pins {len(answer.pins):4}  "
+            f"{validity(answer.verdict)}  optimal {answer.optimal}"
+        )
         if answer.verdict and not answer.verdict.valid:
             for violation in answer.verdict.violations[:5]:
                 print(f"      {violation.kind}: {violation.message}")
     latest = answers[0]
     uv = next((a for a in answers if a.label.startswith("uv")), None)
-    diff: list[str] = []
+    diff: list[str] | None = None
     if uv and latest.pins and uv.pins:
         diff = differences(latest.pins, uv.pins, table, values["python_full_version"])
         print(f"  advise LATEST vs uv: {len(diff)} differ")
@@ -345,41 +360,53 @@ async def run_set(name: str, args: argparse.Namespace) -> dict[str, Any]:
     return row
 
 
+def cell(answer: Mapping[str, Any] | None) -> str:
+    """One resolver's verdict and its cold and warm times."""
+    if answer is None:
+        return f"{'-':33}"
+    if answer["outcome"] == "stack":
+        state = "valid" if answer["valid"] else "INVALID"
+    elif answer["outcome"].startswith("unsatisfiable"):
+        state = "unsat"
+    elif answer["outcome"].startswith("failed"):
+        state = "failed"
+    else:
+        state = "no answer"
+    state += "*" if answer.get("optimal") else " "
+    return f"{state:14} {seconds(answer['cold_s']):>8} {seconds(answer['warm_s']):>8}"
+
+
 def table(rows: Sequence[dict[str, Any]]) -> None:
-    print("\nset                 pkgs  vers   edges | LATEST            cold    warm  | "
-          "STABLE            cold    warm  | server 1st | uv            cold    warm | diff")
+    print(
+        f"\n{'set':18} {'pkgs':>5} {'vers':>5} {'edges':>7} | {'LATEST':14} {'cold':>8} "
+        f"{'warm':>8} | {'STABLE':14} {'cold':>8} {'warm':>8} | {'serve 1st':>9} | "
+        f"{'uv':14} {'cold':>8} {'warm':>8} | diff"
+    )
     for row in rows:
-        a = row["answers"]
-
-        def cell(label: str) -> str:
-            x = a.get(label)
-            if x is None:
-                return f"{'-':33}"
-            state = "no answer" if x["outcome"] != "stack" else (
-                "valid" if x["valid"] else "INVALID")
-            if x["outcome"].startswith("unsatisfiable"):
-                state = "unsat"
-            opt = "*" if x.get("optimal") else " "
-            return f"{state + opt:14} {seconds(x['cold_s']):>8} {seconds(x['warm_s']):>8}"
-
-        server = a.get("advise LATEST, fresh server")
-        uv = a.get("uv pip compile")
-        uv_cell = "-" if uv is None else (
-            f"{('valid' if uv['valid'] else 'INVALID') if uv['outcome'] == 'stack' else 'failed':8}"
-            f" {seconds(uv['cold_s']):>8} {seconds(uv['warm_s']):>8}")
-        print(f"{row['set']:18} {row['packages']:5} {row['versions']:5} {row['edges']:7} | "
-              f"{cell('advise LATEST')} | {cell('advise STABLE')} | "
-              f"{seconds(server['cold_s']) if server else '-':>10} | {uv_cell} | "
-              f"{len(row['differences'])}")
-    print("(* = proven optimal; times: advise in process cold/warm, server = first request "
-          "of a fresh `serve`, uv = whole process --no-cache / warm cache)")
+        answers = row["answers"]
+        server = answers.get("advise LATEST, fresh server")
+        first = seconds(server["cold_s"]) if server else "-"
+        diff = row["differences"]
+        print(
+            f"{row['set']:18} {row['packages']:5} {row['versions']:5} {row['edges']:7} | "
+            f"{cell(answers.get('advise LATEST'))} | {cell(answers.get('advise STABLE'))} | "
+            f"{first:>9} | {cell(answers.get('uv pip compile'))} | "
+            f"{'-' if diff is None else len(diff)}"
+        )
+    print(
+        "* proven optimal. advise: in process, cold (fresh service: closure load, snapshot,"
+        " search) and warm (same request again); serve 1st: first request to a fresh"
+        " `thoth-graphql serve`; uv: whole process, --no-cache and warm cache; diff: versions"
+        " that differ between advise LATEST and uv"
+    )
 
 
 async def main(args: argparse.Namespace) -> None:
     rows = [await run_set(name, args) for name in args.sets]
     table(rows)
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
+        text = json.dumps(rows, indent=1, default=str)
+        await asyncio.to_thread(Path(args.json).write_text, text)
 
 
 if __name__ == "__main__":
