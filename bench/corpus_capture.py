@@ -16,8 +16,10 @@ exact pin. boto3, botocore and s3transfer keep their full history before the cut
 Every release goes through analyzer_runner's Solver (its metadata reading, Requires-Dist
 parsing and tree entries): the PEP 658 file of the preferred wheel, else the wheel's
 METADATA read by HTTP range requests (analyzer_runner.wheel_range), else a small sdist's
-static PKG-INFO (PEP 643, sdists up to SDIST_DOWNLOAD_CAP). Nothing is built:
-an sdist-only release without static metadata is an `errors` entry with the reason.
+PKG-INFO (sdists up to SDIST_DOWNLOAD_CAP): static by PEP 643, or else taken as written
+and marked `"metadata_static": false` (pip would build the sdist; setuptools writes the
+same Requires-Dist), unless its requirements are only in egg-info/requires.txt. Nothing
+is built: the other sdist-only releases are `errors` entries with the reason.
 
 Each set is written as `<set>.json.gz`, a JSON array of one solver document per package,
 and bench/corpus/manifest.json records the parameters and counts of every capture.
@@ -50,7 +52,13 @@ from analyzer_runner import ANALYZER_VERSION
 from analyzer_runner.artifacts import Artifact, best_wheel, by_version
 from analyzer_runner.environment import Environment
 from analyzer_runner.index import IndexClient, IndexFault
-from analyzer_runner.metadata import CoreMetadata, parse_core_metadata, sdist_static_metadata
+from analyzer_runner.metadata import (
+    CoreMetadata,
+    InvalidMetadata,
+    _sdist_members,
+    parse_core_metadata,
+    sdist_static_metadata,
+)
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.solver import Metadata, Solver, VersionFailed
 from analyzer_runner.tags import supported_tags
@@ -128,6 +136,9 @@ class CorpusSolver(Solver):
         self.http = http
         self._fetches = asyncio.Semaphore(concurrency)
         self.transfer = Transfer()
+        self.not_static: dict[tuple[str, str], str] = {}
+        """(name, version) of sdist-only releases read from a PKG-INFO not declared
+        static, with its Metadata-Version."""
 
     async def _from_wheel(self, artifact: Artifact, folder: Path) -> CoreMetadata:
         transfer = Transfer()
@@ -161,15 +172,43 @@ class CorpusSolver(Solver):
             ) from None
         try:
             static = await asyncio.to_thread(sdist_static_metadata, path)
+            if static is not None:
+                return Metadata(static, "sdist-pkg-info", artifact)
+            declared = await asyncio.to_thread(self._declared_pkg_info, path, artifact)
         finally:
             path.unlink(missing_ok=True)
-        if static is None:
+        self.not_static[(artifact.name, str(artifact.version))] = declared.metadata_version
+        return Metadata(declared, "sdist-pkg-info", artifact)
+
+    @staticmethod
+    def _declared_pkg_info(path: Path, artifact: Artifact) -> CoreMetadata:
+        """PKG-INFO not declared static (PEP 643), taken as written when it can be.
+
+        pip would build the sdist; its PKG-INFO is what setuptools wrote from the same
+        setup() call, Requires-Dist included from Metadata-Version 2.1 on. It is refused
+        when it has no Requires-Dist but the sdist's egg-info lists unconditional
+        requirements (the requirements of its extras are then lost: they matter only
+        when an extra is requested).
+        """
+        names = {artifact.name, artifact.name.replace("-", "_")}
+        requires = {f"{n}.egg-info/requires.txt" for n in names}
+        members = _sdist_members(path, {"PKG-INFO", *requires})
+        if "PKG-INFO" not in members:
+            raise VersionFailed("sdist_only", "sdist without PKG-INFO", artifact.filename)
+        try:
+            core = parse_core_metadata(members["PKG-INFO"])
+        except InvalidMetadata as error:
+            raise VersionFailed("sdist_only", str(error), artifact.filename) from None
+        # requires.txt: unconditional requirements first, then `[extra]` sections.
+        listed = any(members.get(r, b"").split(b"[", 1)[0].strip() for r in requires)
+        if not core.requires_dist and listed:
             raise VersionFailed(
                 "sdist_only",
-                "sdist-only release without static PKG-INFO (PEP 643); the capture builds nothing",
+                "sdist-only release whose requirements are only in egg-info/requires.txt;"
+                " the capture builds nothing",
                 artifact.filename,
             )
-        return Metadata(static, "sdist-pkg-info", artifact)
+        return core
 
 
 @dataclass
@@ -288,6 +327,10 @@ class Capture:
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:
+                declared = self.solver.not_static.get((project.name, str(version)))
+                if declared is not None:
+                    outcome["metadata_static"] = False
+                    outcome["metadata_version"] = declared
                 project.tree[version] = outcome
         for entry in project.tree.values():
             for dependency in entry["dependencies"]:
@@ -446,6 +489,7 @@ async def _capture(
         ),
         "errors": sum(len(p.errors) for p in capture.projects.values()),
         "metadata_sources": dict(sorted(sources.items())),
+        "sdist_pkg_info_not_static": len(solver.not_static),
         "wheel_range_reads": {
             "requests": solver.transfer.requests,
             "bytes": solver.transfer.bytes,
@@ -473,7 +517,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sets", nargs="*", default=list(SETS), choices=[*SETS, []])
+    parser.add_argument("sets", nargs="*", help=f"default: all of {', '.join(SETS)}")
     parser.add_argument("--index-url", default=INDEX_URL)
     parser.add_argument("--cut", default=CUT, help="keep files uploaded before this date")
     parser.add_argument(
@@ -483,6 +527,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=CORPUS)
     args = parser.parse_args()
     args.sets = args.sets or list(SETS)
+    unknown = sorted(set(args.sets) - SETS.keys())
+    if unknown:
+        parser.error(f"unknown sets {unknown}; known: {', '.join(SETS)}")
     args.out.mkdir(parents=True, exist_ok=True)
     asyncio.run(main_async(args))
 
