@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -148,11 +149,20 @@ def _handler(index: CorpusIndex) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that drops a kept-alive connection (uv at exit) is not an error.
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextmanager
 def serving(documents: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Serve a corpus on a free loopback port; yields the index URL (`.../simple`)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(CorpusIndex(documents)))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(CorpusIndex(documents)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -332,6 +332,10 @@ async def run_set(name: str, args: argparse.Namespace) -> dict[str, Any]:
             f"  {answer.label:28} {answer.outcome[:40]:40} pins {len(answer.pins):4}  "
             f"{validity(answer.verdict)}  optimal {answer.optimal}"
         )
+        if answer.pins:
+            named = [canonicalize_name(r.name) for r in roots]
+            pinned = [f"{n}=={answer.pins[n]}" for n in dict.fromkeys(named) if n in answer.pins]
+            print(f"      roots: {' '.join(pinned[:8])}{' ...' if len(pinned) > 8 else ''}")
         if answer.verdict and not answer.verdict.valid:
             for violation in answer.verdict.violations[:5]:
                 print(f"      {violation.kind}: {violation.message}")
