@@ -17,9 +17,10 @@ Every release goes through analyzer_runner's Solver (its metadata reading, Requi
 parsing and tree entries): the PEP 658 file of the preferred wheel, else the wheel's
 METADATA read by HTTP range requests (analyzer_runner.wheel_range), else a small sdist's
 PKG-INFO (sdists up to SDIST_DOWNLOAD_CAP): static by PEP 643, or else taken as written
-and marked `"metadata_static": false` (pip would build the sdist; setuptools writes the
-same Requires-Dist), unless its requirements are only in egg-info/requires.txt. Nothing
-is built: the other sdist-only releases are `errors` entries with the reason.
+with its egg-info's requires.txt (read by importlib.metadata) and marked
+`"metadata_static": false`: pip would build the sdist, and setuptools wrote these from
+the same setup() call. Nothing is built: the other sdist-only releases (too large, no
+PKG-INFO) are `errors` entries with the reason.
 
 Each set is written as `<set>.json.gz`, a JSON array of one solver document per package,
 and bench/corpus/manifest.json records the parameters and counts of every capture.
@@ -31,7 +32,9 @@ import argparse
 import asyncio
 import dataclasses
 import gzip
+import importlib.metadata
 import json
+import os
 import sys
 import tempfile
 import time
@@ -182,33 +185,44 @@ class CorpusSolver(Solver):
 
     @staticmethod
     def _declared_pkg_info(path: Path, artifact: Artifact) -> CoreMetadata:
-        """PKG-INFO not declared static (PEP 643), taken as written when it can be.
+        """PKG-INFO not declared static (PEP 643), taken as written.
 
-        pip would build the sdist; its PKG-INFO is what setuptools wrote from the same
-        setup() call, Requires-Dist included from Metadata-Version 2.1 on. It is refused
-        when it has no Requires-Dist but the sdist's egg-info lists unconditional
-        requirements (the requirements of its extras are then lost: they matter only
-        when an extra is requested).
+        pip would build the sdist; what setuptools wrote into the sdist came from the
+        same setup() call: Requires-Dist in PKG-INFO from Metadata-Version 2.1 on, else
+        `egg-info/requires.txt`, read as importlib.metadata reads an installed egg-info.
         """
-        names = {artifact.name, artifact.name.replace("-", "_")}
-        requires = {f"{n}.egg-info/requires.txt" for n in names}
-        members = _sdist_members(path, {"PKG-INFO", *requires})
-        if "PKG-INFO" not in members:
+        names = sorted({artifact.name, artifact.name.replace("-", "_")})
+        folders = [f"{n}.egg-info" for n in names]
+        # Some sdists carry PKG-INFO only in their egg-info folder (dill 0.3.1.1).
+        infos = ["PKG-INFO", *(f"{f}/PKG-INFO" for f in folders)]
+        requires = [f"{f}/requires.txt" for f in folders]
+        members = _sdist_members(path, {*infos, *requires})
+        info = next((members[i] for i in infos if i in members), None)
+        if info is None:
             raise VersionFailed("sdist_only", "sdist without PKG-INFO", artifact.filename)
         try:
-            core = parse_core_metadata(members["PKG-INFO"])
+            core = parse_core_metadata(info)
         except InvalidMetadata as error:
             raise VersionFailed("sdist_only", str(error), artifact.filename) from None
-        # requires.txt: unconditional requirements first, then `[extra]` sections.
-        listed = any(members.get(r, b"").split(b"[", 1)[0].strip() for r in requires)
-        if not core.requires_dist and listed:
-            raise VersionFailed(
-                "sdist_only",
-                "sdist-only release whose requirements are only in egg-info/requires.txt;"
-                " the capture builds nothing",
-                artifact.filename,
-            )
-        return core
+        if core.requires_dist:
+            return core
+        listed = next((members[r] for r in requires if r in members), b"")
+        egg_info = _EggInfo({"PKG-INFO": info, "requires.txt": listed})
+        return dataclasses.replace(core, requires_dist=tuple(egg_info.requires or ()))
+
+
+class _EggInfo(importlib.metadata.Distribution):
+    """An egg-info folder's files, for importlib.metadata's reading of requires.txt."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._egg_files = files
+
+    def read_text(self, filename: str) -> str | None:
+        data = self._egg_files.get(filename)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    def locate_file(self, path: str | os.PathLike[str]) -> Path:
+        raise NotImplementedError("an sdist's egg-info has no installed files")
 
 
 @dataclass

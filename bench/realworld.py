@@ -370,12 +370,9 @@ def cell(answer: Mapping[str, Any] | None) -> str:
         return f"{'-':33}"
     if answer["outcome"] == "stack":
         state = "valid" if answer["valid"] else "INVALID"
-    elif answer["outcome"].startswith("unsatisfiable"):
-        state = "unsat"
-    elif answer["outcome"].startswith("failed"):
-        state = "failed"
     else:
-        state = "no answer"
+        state = answer["outcome"].split(":", 1)[0].split(" ", 1)[0]
+        state = {"unsatisfiable": "unsat", "no": "no answer"}.get(state, state)
     state += "*" if answer.get("optimal") else " "
     return f"{state:14} {seconds(answer['cold_s']):>8} {seconds(answer['warm_s']):>8}"
 
