@@ -56,6 +56,7 @@ from thoth_graphql.store.sqlite import SqliteGraphStore
 ENVIRONMENT = RuntimeEnvironment(python_version="3.12", os_name="linux", platform="linux_x86_64")
 GRAPHQL_ENVIRONMENT = {"pythonVersion": "3.12", "osName": "linux", "platform": "linux_x86_64"}
 UV_PLATFORM = "x86_64-manylinux_2_28"
+UV_TIMEOUT_S = 600
 BIN = Path(sys.executable).parent
 
 ADVISE = """
@@ -106,7 +107,12 @@ async def advise_in_process(
     )
     answer = Answer(f"advise {kind.value}")
     started = time.perf_counter()
-    result = await service.advise(request)
+    try:
+        result = await service.advise(request)
+    except Exception as error:  # a scorer fault is a result of this bench, not its end
+        answer.cold_s = time.perf_counter() - started
+        answer.outcome = f"error: {type(error).__name__}: {error}"
+        return answer
     answer.cold_s = time.perf_counter() - started
     warm = []
     for _ in range(3 if answer.cold_s < 5 else 1):
@@ -166,7 +172,11 @@ def advise_server_cold(data_dir: Path, lines: list[str], limit_ms: int) -> tuple
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    body = response.json()
+    try:
+        body = response.json()
+    except ValueError:
+        answer.outcome = f"error: HTTP {response.status_code}, not JSON"
+        return ready, answer
     if body.get("errors"):
         answer.outcome = f"error: {body['errors'][0].get('message', '')[:100]}"
         return ready, answer
@@ -205,7 +215,12 @@ def uv_compile(requirements: Path, index_url: str, cache: Path | None) -> tuple[
     command += ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
     environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "NO_COLOR": "1"}
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=900)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=environment, timeout=UV_TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - started, "", f"no answer within {UV_TIMEOUT_S} s"
     seconds = time.perf_counter() - started
     return seconds, done.stdout if done.returncode == 0 else "", done.stderr
 
