@@ -182,3 +182,19 @@ def test_an_explanation_out_of_budget_still_answers_without_searching() -> None:
     full = ask(snapshot, "app", "tool")
     assert full.unsatisfiable is not None and "lib" in full.unsatisfiable.packages
     assert encoding_of(view) is encoding_of(view)
+
+
+def test_a_repeated_unsatisfiable_question_is_explained_once() -> None:
+    snapshot = Snapshot.from_releases(
+        [
+            release("app", "1.0", "lib<2"),
+            release("tool", "1.0", "lib>=2"),
+            release("lib", "1.0"),
+            release("lib", "2.0"),
+        ]
+    )
+    first = ask(snapshot, "app", "tool")
+    # A constraint on a package nothing requires changes nothing: the same explanation.
+    again = ask(snapshot, "app", "tool", constraints=("unrelated<1",))
+    assert first.unsatisfiable is not None
+    assert again.unsatisfiable is first.unsatisfiable

@@ -153,7 +153,19 @@ def _unsatisfiable(
     def admits(package: PackageIndex, bits: int, extras: tuple[str, ...]) -> bool:
         return encoding.admits(package, bits, extras, budget, unknown_fits)
 
-    unsatisfiable = explain(view, demands, roots, objective, admits, budget, unknown_fits)
+    # The same clash is explained once per view: a repeated question (or one that adds
+    # only constraints that change nothing) costs no second walk down the chains.
+    key = (
+        tuple(r.text for r in roots),
+        tuple(limit.text for limit in demands.limits),
+        tuple(sorted(objective.excluded.items())),
+        unknown_fits,
+    )
+    unsatisfiable = encoding.explanations.get(key)
+    if unsatisfiable is None:
+        unsatisfiable = explain(view, demands, roots, objective, admits, budget, unknown_fits)
+        if not budget.expired():  # an explanation cut short is not kept
+            encoding.remember_explanation(key, unsatisfiable)
     missing = tuple(
         name
         for name in unsatisfiable.packages

@@ -21,7 +21,8 @@ unless it pins the package itself.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
@@ -29,12 +30,15 @@ from pysat.solvers import Solver
 from thoth_graphql.scorer.bitset import members
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+from thoth_graphql.scorer.types import Unsatisfiable
 
 SOLVER = "cadical195"
 """CaDiCaL 1.9.5 through PySAT: incremental, with assumptions and unsat cores."""
 
-_CONFLICTS_PER_SLICE = 2000
-"""Conflicts per SAT call between two looks at the budget."""
+_CONFLICTS_PER_SLICE = 500
+"""Conflicts per SAT call between two looks at the budget (CaDiCaL holds the GIL while it
+runs, so a slice is also how long the event loop may wait: a few milliseconds)."""
+_EXPLANATIONS_KEPT = 64
 
 Into = tuple[int, int, str, Edge]
 """A dependency on a package: (requiring package id, its version, extra or "", edge)."""
@@ -63,6 +67,8 @@ class Encoding:
         self.unknown: dict[str, int] = {}
         """unknown package name -> its variable: 'assume it would fit'."""
         self.phases: list[int] = []
+        self.explanations: OrderedDict[Hashable, Unsatisfiable] = OrderedDict()
+        """Explanations of unsatisfiable requests over this view, most recent last."""
 
     # -- variables ------------------------------------------------------------------------
 
@@ -246,6 +252,13 @@ class Encoding:
                 return self.solve(assumptions, budget) is not False
             finally:
                 self.add([-selector])
+
+    def remember_explanation(self, key: Hashable, unsatisfiable: Unsatisfiable) -> None:
+        with self.lock:
+            self.explanations[key] = unsatisfiable
+            self.explanations.move_to_end(key)
+            while len(self.explanations) > _EXPLANATIONS_KEPT:
+                self.explanations.popitem(last=False)
 
     def close(self) -> None:
         self.solver.delete()
