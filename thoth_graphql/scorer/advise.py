@@ -65,7 +65,12 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         if found.solution is not None:
             stack = _stack(view, found.solution, objective)
             return _honest(
-                AdviseResult(stacks=(stack,), optimal=found.complete, explored=found.questions),
+                AdviseResult(
+                    stacks=(stack,),
+                    optimal=found.complete,
+                    proven=found.complete,
+                    explored=found.questions,
+                ),
                 gaps,
             )
         roots = found.conflicting_roots
@@ -76,7 +81,12 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         if outcome.solutions:
             stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
             gaps = _gaps_near(view, outcome.solutions)
-            result = AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
+            result = AdviseResult(
+                stacks=stacks,
+                optimal=outcome.complete,
+                proven=outcome.complete,
+                explored=outcome.nodes,
+            )
             return _honest(result, gaps)
         roots = None
         if outcome.complete:
@@ -178,6 +188,7 @@ def _unsatisfiable(
         unsatisfiable=unsatisfiable,
         unresolved=unresolved,
         optimal=True,
+        proven=True,
         missing=missing,
         explored=explored,
     )
