@@ -76,8 +76,19 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         roots = found.conflicting_roots
         explored = found.questions
     else:
-        search = Search(view, demands.roots, demands.limits, objective, request.count, budget)
-        outcome = search.run()
+        # The branch and bound search, asking the SAT engine before each candidate whether
+        # a valid stack still exists with it: it then never walks into a dead branch.
+        with Lexicographic(encoding, demands, objective, budget).posed() as feasible:
+            search = Search(
+                view,
+                demands.roots,
+                demands.limits,
+                objective,
+                request.count,
+                budget,
+                feasible=feasible,
+            )
+            outcome = search.run()
         if outcome.solutions:
             stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
             gaps = _gaps_near(view, outcome.solutions)
