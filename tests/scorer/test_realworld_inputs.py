@@ -212,3 +212,13 @@ def test_encoding_a_large_closure_stops_at_the_time_limit_and_goes_on_next_time(
     full = ask(snapshot, "pkg0", time_limit_ms=120_000)
     assert full.optimal and set(versions(full).values()) == {"2.0"}
     assert stack_problems(snapshot, ("pkg0",), full.stacks[0], HERE) == []
+
+
+def test_a_costed_search_out_of_time_while_encoding_answers_unproven() -> None:
+    releases = [
+        release(f"pkg{i}", f"{v}.0", f"pkg{i + 1}>={v}") for i in range(3000) for v in (1, 2)
+    ]
+    snapshot = Snapshot.from_releases([*releases, release("pkg3000", "1.0")])
+    # TESTING with count=2 takes the branch and bound search and its SAT oracle.
+    cut = ask(snapshot, "pkg0", time_limit_ms=1, count=2)
+    assert cut.stacks == () and not cut.proven and not cut.optimal

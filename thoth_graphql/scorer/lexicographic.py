@@ -111,7 +111,13 @@ class Lexicographic:
         they cannot; out of time answers True)."""
         with self.encoding.lock:
             try:
-                question = self._pose()
+                try:
+                    question = self._pose()
+                except _OutOfTime:
+                    # The encoding is not built yet (it goes on next time): no oracle, and
+                    # the caller's search meets the same spent budget at once.
+                    yield lambda chosen: True
+                    return
 
                 def feasible(chosen: dict[int, int]) -> bool:
                     release = self.encoding.release
