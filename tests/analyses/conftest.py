@@ -23,10 +23,11 @@ from tests.api.graphql_client import GraphQLClient
 from tests.janusgraph_server import free_port
 from tests.s3_server import CREDENTIALS, S3Server, s3_credentials, s3_server
 from thoth_graphql.analyses.rate_limit import RateLimiter
-from thoth_graphql.analyses.service import AnalysisService, attach_analysis_service
+from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api import create_app
 from thoth_graphql.domain import TokenScope
 from thoth_graphql.objects import LocalObjectStore, ObjectStore, open_object_store
+from thoth_graphql.services import Services
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 __all__ = ["s3_credentials", "s3_server"]
@@ -223,8 +224,7 @@ async def api(sqlite_store: SqliteGraphStore, tmp_path: Path) -> AsyncIterator[A
         limiter=RateLimiter(rate=0.01, burst=3),
         on_queued=lambda: woken.append(1),
     )
-    attach_analysis_service(service)
-    transport = httpx.ASGITransport(app=create_app(sqlite_store))
+    transport = httpx.ASGITransport(app=create_app(Services.over(sqlite_store, analyses=service)))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         anonymous = GraphQLClient(http)
         writer = anonymous.with_token(await add_token(sqlite_store, TokenScope.WRITE))

@@ -241,6 +241,16 @@ class AdvisoryKey:
     package: str
 
 
+@dataclass(frozen=True, slots=True)
+class Generations:
+    """The graph's generations, read together: `knowledge` moves with what is known
+    (packages, releases, dependency edges, observations, advisories, environments), `queue`
+    with the analyses and the API tokens; neither moves with the other's writes."""
+
+    knowledge: int
+    queue: int
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """An async graph database holding the knowledge graph."""
@@ -254,7 +264,11 @@ class GraphStore(Protocol):
     async def close(self) -> None: ...
 
     async def generation(self) -> int:
-        """A number that changes whenever a write changed the graph (cache key)."""
+        """The knowledge generation: changes whenever a write changed what is known about
+        the ecosystem; analyses and tokens never move it (the key of advise snapshots)."""
+
+    async def generations(self) -> Generations:
+        """The knowledge and the queue generation, in one round trip (the read cache's key)."""
 
     async def write_releases(
         self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
