@@ -14,7 +14,7 @@ from tests.api.sample_graph import many_versions
 from tests.api.test_loaders import CountingStore
 from thoth_graphql.api import create_app
 from thoth_graphql.api.cache import ReadCache, cache_key
-from thoth_graphql.domain import TokenScope
+from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus, TokenScope
 from thoth_graphql.services import Services, Settings
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -114,3 +114,37 @@ async def test_a_cache_of_size_zero_serves_nothing_again(sqlite_store: SqliteGra
     cache.put(key, 1, ExecutionResult(data={"a": 1}))
     assert cache.get(key, 1) is None
     assert len(cache) == 0
+
+
+ANALYSIS = '{ analysis(id: "analysis-1") { status } }'
+ANALYSES = "{ analyses(first: 5) { totalCount edges { node { status } } } }"
+NODE = '{ node(id: "QW5hbHlzaXM6YW5hbHlzaXMtMQ==") { ... on Analysis { status } } }'
+
+
+async def test_queue_writes_keep_cached_knowledge_and_never_leave_analyses_stale(
+    graph: SqliteGraphStore, counted: tuple[CountingStore, GraphQLClient]
+) -> None:
+    counting, gql = counted
+    analysis = Analysis(
+        "analysis-1", AnalysisKind.SOLVER, {"package": "x"}, created_at="2026-01-01T00:00:00Z"
+    )
+    await graph.create_analyses([analysis])
+    known = await gql(QUERY, name="dask")
+    for query in (ANALYSIS, ANALYSES, NODE):
+        assert "QUEUED" in str((await gql(query)).data)
+    counting.calls.clear()
+    for query in (ANALYSIS, ANALYSES, NODE):  # served from the cache while the queue stays
+        assert "QUEUED" in str((await gql(query)).data)
+    assert counting.calls == {"generations": 3}
+
+    # The dispatcher claims it (queue generation moves, the knowledge generation does not),
+    # and a token is created: what is known stays cached, what read the queue is read again.
+    running = analysis.moved_to(AnalysisStatus.RUNNING, "2026-01-01T00:01:00Z")
+    assert await graph.update_analysis(running, expected=AnalysisStatus.QUEUED)
+    await add_token(graph, TokenScope.WRITE)
+    counting.calls.clear()
+    assert await gql(QUERY, name="dask") == known
+    assert counting.calls == {"generations": 1}
+    for query in (ANALYSIS, ANALYSES, NODE):
+        answer = str((await gql(query)).data)
+        assert "RUNNING" in answer and "QUEUED" not in answer
