@@ -4,7 +4,8 @@ fails on the first import statement (anywhere in a file, inside functions too) t
 - the scorer imports only the domain and its own modules (it is pure: no store, no API);
 - the API's resolvers reach the graph through the port, never an adapter (SQLite, JanusGraph);
 - the analyzer runner imports nothing of the graph side (tests/analyzer_runner/test_isolation.py,
-  whose checker this reuses, also checks what importing it really loads).
+  whose checker this reuses, also checks what importing it really loads);
+- benchmarks import nothing from tests/ (what both need lives in bench/).
 """
 
 from __future__ import annotations
@@ -41,11 +42,17 @@ def store_adapters(modules: set[str]) -> set[str]:
     return {m for m in modules if within(m, *(f"thoth_graphql.store.{a}" for a in ADAPTERS))}
 
 
+def from_tests(modules: set[str]) -> set[str]:
+    """The benchmarks' rule: nothing of the test suite."""
+    return {m for m in modules if within(m, "tests")}
+
+
 Rule = Callable[[set[str]], set[str]]
 RULES: dict[str, tuple[Path, Rule]] = {
     "scorer imports only the domain": (PACKAGE / "scorer", outside_the_domain),
     "api never imports a store adapter": (PACKAGE / "api", store_adapters),
     "analyzer_runner imports nothing of the graph side": (ROOT / "analyzer_runner", graph_side),
+    "bench imports nothing from tests": (ROOT / "bench", from_tests),
 }
 
 
@@ -86,6 +93,11 @@ def test_the_layer_holds(name: str) -> None:
             "from thoth_graphql.objects.port import ObjectStore\n"
             "from thoth_graphql.api.schema import schema\n",
             {"thoth_graphql.api.schema", "thoth_graphql.api.schema.schema"},
+        ),
+        (
+            "bench imports nothing from tests",
+            "from bench.demo_server import demo_server\nimport tests.api.conftest\n",
+            {"tests.api.conftest"},
         ),
     ],
 )

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from packaging.version import Version
 
+from bench.universe import DEMO, expected_resolution, resolvelib_case
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient, Result
 from tests.api.sample_graph import release
-from tests.scorer.universe import DEMO, expected_resolution, resolvelib_case
 from thoth_graphql import advise as advise_module
 from thoth_graphql.advise import server_environment
 from thoth_graphql.api import create_app
