@@ -4,9 +4,12 @@ of them is shared through module state."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.api.graphql_client import GraphQLClient
 from tests.api.sample_graph import many_versions
@@ -45,3 +48,10 @@ def test_no_module_keeps_services_in_a_registry() -> None:
             if isinstance(node, ast.Assign | ast.AnnAssign) and "Weak" in ast.unparse(node):
                 offenders.append(f"{path.relative_to(PACKAGE)}: {ast.unparse(node)[:80]}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("module", ["thoth_graphql.services", "thoth_graphql.api"])
+def test_the_root_and_the_api_import_alone(module: str) -> None:
+    # services imports the API's read cache, whose package imports the app: no cycle may
+    # break whichever is imported first.
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=PACKAGE.parent)

@@ -5,6 +5,7 @@ body-limit middleware."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,8 +20,10 @@ from thoth_graphql.api.http import GraphQLEndpoint
 from thoth_graphql.api.limits import MAX_BODY_BYTES, BodyLimits
 from thoth_graphql.api.metrics import metrics
 from thoth_graphql.api.request_log import RequestLog, stamp_request_ids
-from thoth_graphql.services import Services, Settings
 from thoth_graphql.store.port import GraphStore
+
+if TYPE_CHECKING:
+    from thoth_graphql.services import Services
 
 
 def create_app(
@@ -38,6 +41,10 @@ def create_app(
     Browser applications served from the CORS origins (`*` for any) may call it; by
     default only pages of its own origin may.
     """
+    # Imported here: services imports the read cache of this package, whose __init__
+    # imports this module.
+    from thoth_graphql.services import Services, Settings
+
     if not isinstance(services, Services):
         settings = Settings(max_body_bytes=max_body_bytes, cors_origins=tuple(cors_origins))
         services = Services.over(services, settings)

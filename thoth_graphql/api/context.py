@@ -5,6 +5,7 @@ presents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import strawberry
 from starlette.requests import Request
@@ -17,8 +18,11 @@ from thoth_graphql.api.cache import ReadCache
 from thoth_graphql.api.loaders import Loaders
 from thoth_graphql.domain import ApiToken
 from thoth_graphql.domain.token import hash_secret
-from thoth_graphql.services import Services
 from thoth_graphql.store.port import GraphStore
+
+if TYPE_CHECKING:
+    # services imports this package's read cache: a name for the annotations only.
+    from thoth_graphql.services import Services
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -44,7 +44,10 @@ from thoth_graphql.api.context import Context
 from thoth_graphql.api.errors import ErrorCode
 from thoth_graphql.api.graphiql import ASSETS_PATH, content_security_policy, page
 from thoth_graphql.api.schema import MAX_TOKENS, schema
-from thoth_graphql.services import Services
+
+if TYPE_CHECKING:
+    # services imports this package's read cache: a name for the annotations only.
+    from thoth_graphql.services import Services
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
