@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.analyses.conftest import ROOT, Objects, Server, make_token
-from tests.analyzer_runner.package_index import PackageIndex, serve
+from bench.package_index import PackageIndex, serve
+from bench.thoth_processes import ROOT, Objects, Server, make_token
 from thoth_graphql.objects import LocalObjectStore, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key
 

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.demo_server import demo_server, free_port, python_server, serve_has_option
 from bench.raw_starlette import DEPTH3_QUERY
 from bench.wrk import WrkResult, wrk
-from tests.http.demo_server import demo_server, free_port, python_server, serve_has_option
 
 NO_READ_CACHE = "--no-read-cache"
 WARM_UP_SECONDS = 2

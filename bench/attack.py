@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.http.demo_server import free_port
+from bench.demo_server import free_port
 
 GOAL_P99_MS = 200.0
 PROBE_EVERY = 0.02

@@ -9,12 +9,20 @@ import time
 
 import httpx
 
-from tests.http.demo_server import demo_server
-from tests.security.test_fragment_bomb import bomb
+from bench.demo_server import demo_server
 
 CASES = ((4, 30), (8, 40))
 """(levels, spreads): issue 11's two documents, 869 and 2,173 bytes."""
 GIVE_UP_SECONDS = 40.0
+
+
+def bomb(levels: int, spreads: int) -> str:
+    """Level i is a fragment spreading level i - 1 `spreads` times: no aliases, no depth,
+    spreads**levels fields once expanded."""
+    fragments = ["fragment F0 on Query { __typename }"]
+    for level in range(1, levels + 1):
+        fragments.append(f"fragment F{level} on Query {{ {f' ...F{level - 1}' * spreads} }}")
+    return f"{{ ...F{levels} }}\n" + "\n".join(fragments)
 
 
 def main() -> None:

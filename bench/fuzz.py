@@ -54,7 +54,7 @@ from schemathesis.core.result import Err, Ok
 from schemathesis.generation.case import Case
 from schemathesis.schemas import APIOperation
 
-from tests.http.demo_server import demo_server
+from bench.demo_server import demo_server
 
 MASKED_MESSAGE = "Internal server error."
 ACCEPT = ("application/json", "application/graphql-response+json")

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.janusgraph_server import ensure_janusgraph, reset_graph
+from bench.janusgraph_server import ensure_janusgraph, reset_graph
 from thoth_graphql.demo import demo_files
 from thoth_graphql.ingest.ingest import ingest_documents, parse_all
 from thoth_graphql.ingest.solver_document import SolverDocument

@@ -21,7 +21,7 @@ import random
 import statistics
 import time
 
-from tests.scorer.universe import release
+from bench.universe import release
 from thoth_graphql.domain import (
     ObservationSource,
     Provenance,

@@ -22,9 +22,9 @@ import sys
 import urllib.request
 from typing import Any
 
+from bench.demo_server import demo_server, serve_has_option
 from bench.raw_starlette import DEPTH3_QUERY
 from bench.wrk import wrk
-from tests.http.demo_server import demo_server, serve_has_option
 
 SEARCH_QUERY = """
 query Search($prefix: String!) {

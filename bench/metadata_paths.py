@@ -21,7 +21,7 @@ from analyzer_runner.metadata import wheel_metadata
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.runner import produce_document
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
-from tests.analyzer_runner.package_index import IndexFile, PackageIndex, serve, wheel
+from bench.package_index import IndexFile, PackageIndex, serve, wheel
 from thoth_graphql.objects.layout import new_analysis_id
 
 MODES = {

@@ -26,8 +26,8 @@ from analyzer_runner.limits import Limits
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.workspace import Workspace
-from tests.analyzer_runner.package_index import PackageIndex, serve
-from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
+from bench.package_index import PackageIndex, serve
+from bench.packages import publish_tinybackend, tiny_sdist_files
 from thoth_graphql.objects import LocalObjectStore, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key
 

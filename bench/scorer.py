@@ -32,7 +32,7 @@ from resolvelib import (
     Resolver,
 )
 
-from tests.scorer.universe import (
+from bench.universe import (
     ENVIRONMENT,
     resolvelib_case,
     resolvelib_cases,

@@ -18,7 +18,7 @@ async def open_store(adapter: str, tmp_path: Path) -> GraphStore:
     if adapter == "sqlite":
         store: GraphStore = SqliteGraphStore(tmp_path / "graph.sqlite3")
     else:
-        from tests.janusgraph_server import ensure_janusgraph, reset_graph
+        from bench.janusgraph_server import ensure_janusgraph, reset_graph
         from thoth_graphql.store.janusgraph import JanusGraphStore
 
         url = ensure_janusgraph()

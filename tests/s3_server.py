@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.janusgraph_server import free_port
+from bench.janusgraph_server import free_port
 
 ENDPOINT_VARIABLE = "THOTH_TEST_S3_ENDPOINT"
 # moto accepts any credentials; real ones must never be needed by the suite.

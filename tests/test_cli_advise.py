@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http.demo_server import free_port
+from bench.demo_server import free_port
 from tests.workflow_graph import PYTHON, WorkflowServer, digest, thoth, workflow_server
 
 

@@ -21,6 +21,7 @@ from thoth_graphql.domain import (
     TokenScope,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
+from thoth_graphql.services import Services
 from thoth_graphql.store.port import AnalysisFilter, GraphStore
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -61,10 +62,10 @@ async def advise_learning(tmp_path: Path, requirements: str) -> tuple[int, str, 
     project.mkdir()
     (project / "requirements.in").write_text(requirements)
     solved: list[str] = []
-    async with hosted_analyses(store, str(tmp_path / "objects"), workers=0, scratch=tmp_path):
-        config = uvicorn.Config(
-            create_app(store), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-        )
+    objects = str(tmp_path / "objects")
+    async with hosted_analyses(store, objects, workers=0, scratch=tmp_path) as analyses:
+        app = create_app(Services.over(store, analyses=analyses))
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
         while not server.started:

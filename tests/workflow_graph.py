@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.http.demo_server import free_port, python_server
+from bench.demo_server import free_port, python_server
 
 PYTHON = ("--python-version", "3.11", "--platform", "linux_x86_64")
 """The environment every workflow test asks for, so the answers do not depend on the

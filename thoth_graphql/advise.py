@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import platform
 import sysconfig
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -312,17 +311,3 @@ class AdviseService:
         table.move_to_end(key)
         while len(table) > size:
             table.popitem(last=False)
-
-
-_services: weakref.WeakKeyDictionary[GraphStore, AdviseService] = weakref.WeakKeyDictionary()
-
-
-def advise_service_for(store: GraphStore) -> AdviseService:
-    """The one advise service of a store (made on first use, gone with the store), so
-    every request to it shares the snapshot cache."""
-    service = _services.get(store)
-    if service is None:
-        # Through a weak proxy: a service holding its store strongly would keep its own
-        # entry (and every snapshot) alive after the store is gone.
-        service = _services[store] = AdviseService(weakref.proxy(store))
-    return service

@@ -117,13 +117,20 @@ def serve(
     """Serve GraphQL at /graphql (GraphiQL in a browser)."""
     import uvicorn
 
-    from thoth_graphql.analyses.hosting import hosted_analyses
+    from thoth_graphql.analyses.hosting import HostedAnalyses
     from thoth_graphql.api.app import create_app
-    from thoth_graphql.api.cache import size_read_cache
     from thoth_graphql.api.limits import MAX_BODY_BYTES
+    from thoth_graphql.services import Services, Settings
 
     store = _store(graph_url, data_dir)
     objects = _objects_url(objects_url, data_dir)
+    analyses = HostedAnalyses(store, objects, workers=workers, scratch=data_dir / "runs")
+    # The composition root: everything the API's requests share, made once, here.
+    settings = Settings(
+        read_cache_size=0 if no_read_cache else Settings().read_cache_size,
+        cors_origins=cors_origins,
+    )
+    services = Services.over(store, settings, analyses=analyses.service)
 
     @asynccontextmanager
     async def lifespan(_: object) -> AsyncIterator[None]:
@@ -131,16 +138,14 @@ def serve(
         try:
             if demo:
                 await _load_demo(store)
-            async with hosted_analyses(store, objects, workers=workers, scratch=data_dir / "runs"):
+            async with analyses.running():
                 yield
         finally:
             await store.close()
 
     from thoth_graphql.api.request_log import configure_logging
 
-    if no_read_cache:
-        size_read_cache(store, 0)
-    app = create_app(store, lifespan=lifespan, cors_origins=cors_origins)
+    app = create_app(services, lifespan=lifespan)
     click.echo(
         f"thoth-graphql: GraphQL at http://{host}:{port}/graphql, "
         f"the advise page at http://{host}:{port}/app",

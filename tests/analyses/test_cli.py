@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.analyses.conftest import ROOT
+from bench.thoth_processes import ROOT
 from tests.documents import solver_document
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from analyzer_runner.egress import INDEXES_VARIABLE
+from bench.janusgraph_server import free_port
+from bench.package_index import PackageIndex, allow_loopback
+from bench.packages import hostile_sdist
 from tests.analyses.conftest import runner_pids
-from tests.analyzer_runner.package_index import PackageIndex, allow_loopback
-from tests.analyzer_runner.packages import hostile_sdist
-from tests.janusgraph_server import free_port
 from thoth_graphql.analyses import Dispatcher, LocalLauncher, solver_spec
 from thoth_graphql.analyses.dispatcher import Identity
 from thoth_graphql.analyses.records import (

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.analyses.conftest import Objects, Process, Server, make_token, runner_pids
-from tests.analyzer_runner.package_index import PackageIndex
-from tests.analyzer_runner.packages import hostile_sdist
+from bench.package_index import PackageIndex
+from bench.packages import hostile_sdist
+from bench.thoth_processes import Objects, Process, Server, make_token
+from tests.analyses.conftest import runner_pids
 from tests.analyzer_runner.test_hostile import sandbox_processes
 from thoth_graphql.analyses.local import UID_BASE
 from thoth_graphql.analyses.records import read_dispatch_record

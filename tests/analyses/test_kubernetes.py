@@ -21,8 +21,8 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from tests.analyses.conftest import ROOT, Objects
-from tests.analyzer_runner.package_index import PackageIndex
+from bench.package_index import PackageIndex
+from bench.thoth_processes import ROOT, Objects
 from tests.s3_server import CREDENTIALS, S3Server
 from thoth_graphql.analyses import Dispatcher, solver_spec
 from thoth_graphql.analyses.kubernetes import (

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.package_index import allow_loopback
 from tests.analyses.conftest import Api
 from tests.analyzer_runner.conftest import assert_valid
-from tests.analyzer_runner.package_index import allow_loopback
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from thoth_graphql.api import create_app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer_runner.request import InspectionRequest, SolverRequest, parse_request
-from tests.analyzer_runner.package_index import allow_loopback
+from bench.package_index import allow_loopback
 from thoth_graphql.analyses.requests import (
     MAX_SCRIPT_BYTES,
     InvalidSpec,

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.status import StatusRecord
-from tests.analyzer_runner.package_index import PackageIndex, allow_loopback, serve
+from bench.package_index import PackageIndex, allow_loopback, serve
 from tests.s3_server import s3_credentials, s3_server
 from thoth_graphql.objects import LocalObjectStore, ObjectStore, get_json, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key

@@ -8,8 +8,8 @@ import pytest
 
 from analyzer_runner.build_requirements import BuildRequirementUnavailable, Wheelhouse, provision
 from analyzer_runner.index import IndexClient
-from tests.analyzer_runner.package_index import PackageIndex
-from tests.analyzer_runner.packages import publish_tinybackend
+from bench.package_index import PackageIndex
+from bench.packages import publish_tinybackend
 
 
 async def fetch(index: PackageIndex, folder: Path, *requirements: str) -> Wheelhouse:

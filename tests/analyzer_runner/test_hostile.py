@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from analyzer_runner.sandbox import Sandbox
+from bench.package_index import PackageIndex
+from bench.packages import hostile_sdist
 from tests.analyzer_runner.conftest import SECRET, Ran, run
-from tests.analyzer_runner.package_index import PackageIndex
-from tests.analyzer_runner.packages import hostile_sdist
 from thoth_graphql.objects import ObjectStore
 
 SANDBOX_ENVIRONMENT = {

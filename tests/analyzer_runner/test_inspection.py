@@ -7,9 +7,9 @@ from typing import Any
 
 from analyzer_runner.environment import host_environment
 from analyzer_runner.sandbox import Sandbox
+from bench.package_index import IndexFile, PackageIndex
+from bench.packages import publish_tinybackend, tiny_sdist_files
 from tests.analyzer_runner.conftest import Ran, run
-from tests.analyzer_runner.package_index import IndexFile, PackageIndex
-from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
 from thoth_graphql.domain import StackOutcome
 from thoth_graphql.objects import ObjectStore
 

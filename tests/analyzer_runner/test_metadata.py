@@ -19,7 +19,7 @@ from analyzer_runner.metadata import (
     sdist_static_metadata,
     wheel_metadata,
 )
-from tests.analyzer_runner.package_index import metadata_text, sdist, wheel
+from bench.package_index import metadata_text, sdist, wheel
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -14,8 +14,8 @@ import pytest
 
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox
-from tests.analyzer_runner.package_index import PackageIndex
-from tests.analyzer_runner.packages import hostile_sdist
+from bench.package_index import PackageIndex
+from bench.packages import hostile_sdist
 from tests.analyzer_runner.test_hostile import sandbox_processes
 from thoth_graphql.objects import LocalObjectStore, ObjectStoreError, get_json, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key, status_key

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from analyzer_runner.sandbox import Sandbox
-from tests.analyzer_runner.conftest import run
-from tests.analyzer_runner.package_index import (
+from bench.package_index import (
     IndexFile,
     PackageIndex,
     allow_loopback,
@@ -17,7 +16,8 @@ from tests.analyzer_runner.package_index import (
     serve,
     wheel,
 )
-from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
+from bench.packages import publish_tinybackend, tiny_sdist_files
+from tests.analyzer_runner.conftest import run
 from thoth_graphql.ingest import parse_solver_document
 from thoth_graphql.objects import ObjectStore
 
@@ -278,7 +278,7 @@ async def test_a_wheel_whose_metadata_names_another_release_is_an_error(
 async def test_an_unreachable_index_fails_the_analysis(
     store: ObjectStore, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.janusgraph_server import free_port
+    from bench.janusgraph_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/simple"
     allow_loopback(monkeypatch, url)

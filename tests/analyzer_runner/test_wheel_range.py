@@ -17,7 +17,7 @@ from analyzer_runner.wheel_range import (
     Transfer,
     read_wheel_metadata,
 )
-from tests.analyzer_runner.package_index import IndexFile, PackageIndex
+from bench.package_index import IndexFile, PackageIndex
 
 
 def _noise(size: int, seed: int) -> str:

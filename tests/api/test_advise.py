@@ -5,15 +5,13 @@ validation, and the snapshot cache shared by the requests to one store."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import shutil
 import sys
 import threading
-import time
 import tomllib
-import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +19,19 @@ import httpx
 import pytest
 from packaging.version import Version
 
+from bench.universe import DEMO, expected_resolution, resolvelib_case
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient, Result
 from tests.api.sample_graph import release
-from tests.scorer.universe import DEMO, expected_resolution, resolvelib_case
 from thoth_graphql import advise as advise_module
-from thoth_graphql.advise import advise_service_for, server_environment
+from thoth_graphql.advise import server_environment
 from thoth_graphql.api import create_app
 from thoth_graphql.api.advise import MAX_REQUIREMENTS
 from thoth_graphql.domain import TokenScope, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot
 from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.services import Services
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 HERE = {"pythonVersion": "3.11", "platform": "linux_x86_64"}
@@ -133,8 +132,8 @@ async def demo_store(
 
 
 @asynccontextmanager
-async def client(store: SqliteGraphStore) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=create_app(store))
+async def client(over: SqliteGraphStore | Services) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=create_app(over))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield GraphQLClient(http)
 
@@ -146,8 +145,13 @@ async def small(sqlite_store: SqliteGraphStore) -> SqliteGraphStore:
 
 
 @pytest.fixture
-async def ask(small: SqliteGraphStore) -> AsyncIterator[GraphQLClient]:
-    async with client(small) as gql:
+def services(small: SqliteGraphStore) -> Services:
+    return Services.over(small)
+
+
+@pytest.fixture
+async def ask(small: SqliteGraphStore, services: Services) -> AsyncIterator[GraphQLClient]:
+    async with client(services) as gql:
         yield gql.with_token(await add_token(small, TokenScope.WRITE, "ci-bot"))
 
 
@@ -408,9 +412,9 @@ async def test_every_malformed_requirement_is_named(ask: GraphQLClient) -> None:
 
 
 async def test_one_closure_load_per_root_set_until_a_write(
-    small: SqliteGraphStore, ask: GraphQLClient
+    small: SqliteGraphStore, services: Services, ask: GraphQLClient
 ) -> None:
-    service = advise_service_for(small)
+    service = services.advise
     await advise(ask, ["app"])
     assert service.closures_loaded == 1
     before = small.round_trips
@@ -431,50 +435,52 @@ async def test_one_closure_load_per_root_set_until_a_write(
 
 
 async def test_concurrent_cold_requests_share_one_load(
-    small: SqliteGraphStore, ask: GraphQLClient
+    services: Services, ask: GraphQLClient
 ) -> None:
     await asyncio.gather(*(advise(ask, ["app"], count=n) for n in (1, 2, 3)))
-    assert advise_service_for(small).closures_loaded == 1
+    assert services.advise.closures_loaded == 1
 
 
-async def test_the_service_goes_with_its_store(tmp_path: Path) -> None:
-    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
-    service = weakref.ref(advise_service_for(store))
-    assert service() is advise_service_for(store)
-    del store
-    gc.collect()
-    assert service() is None
+@dataclass
+class HeldScorer:
+    started: threading.Event = field(default_factory=threading.Event)
+    """Set when the search began."""
+    release: threading.Event = field(default_factory=threading.Event)
+    """The search finishes only once this is set."""
+    off_loop: bool = False
+    """Whether the search ran elsewhere than the event loop's thread."""
 
 
 @pytest.fixture
-def slow_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The scorer, held for 0.5 s in whichever thread runs it; set when it ran elsewhere
-    than the event loop's thread."""
-    off_loop = threading.Event()
+def held_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldScorer]:
+    """The scorer, held in whichever thread runs it until the test releases it."""
+    held = HeldScorer()
     loop_thread = threading.get_ident()
     real = advise_module.advise
 
     def slow(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
-        if threading.get_ident() != loop_thread:
-            off_loop.set()
-        time.sleep(0.5)
+        held.off_loop = threading.get_ident() != loop_thread
+        held.started.set()
+        held.release.wait(30)
         return real(snapshot, request, budget)
 
     monkeypatch.setattr(advise_module, "advise", slow)
-    yield off_loop
+    yield held
+    held.release.set()
 
 
 async def test_a_long_search_never_blocks_other_requests(
-    ask: GraphQLClient, slow_scorer: threading.Event
+    ask: GraphQLClient, held_scorer: HeldScorer
 ) -> None:
     searching = asyncio.create_task(advise(ask, ["app"]))
-    await asyncio.sleep(0.1)
-    started = time.monotonic()
+    assert await asyncio.to_thread(held_scorer.started.wait, 30)
+    # The search cannot finish until released, so this answer came while it ran.
     result = await ask('{ package(name: "lib") { name } }')
-    assert result.errors == [] and time.monotonic() - started < 0.3
+    assert result.errors == [] and result.data == {"package": {"name": "lib"}}
     assert not searching.done()
+    held_scorer.release.set()
     assert chosen(await searching) == {"app": "2.0", "lib": "3.0"}
-    assert slow_scorer.is_set()
+    assert held_scorer.off_loop
 
 
 # -- real-world sizes, time limits and load ----------------------------------------------

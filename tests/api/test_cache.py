@@ -13,8 +13,9 @@ from tests.api.graphql_client import GraphQLClient
 from tests.api.sample_graph import many_versions
 from tests.api.test_loaders import CountingStore
 from thoth_graphql.api import create_app
-from thoth_graphql.api.cache import ReadCache, cache_key, read_cache_for, size_read_cache
-from thoth_graphql.domain import TokenScope
+from thoth_graphql.api.cache import ReadCache, cache_key
+from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus, TokenScope
+from thoth_graphql.services import Services, Settings
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 QUERY = "query ($name: String!) { package(name: $name) { versions { totalCount } } }"
@@ -24,9 +25,20 @@ OBSERVATIONS = "{ stackObservations { totalCount } }"
 
 
 @pytest.fixture
-async def counted(graph: SqliteGraphStore) -> AsyncIterator[tuple[CountingStore, GraphQLClient]]:
-    counting = CountingStore(graph)
-    transport = httpx.ASGITransport(app=create_app(counting))
+def counting(graph: SqliteGraphStore) -> CountingStore:
+    return CountingStore(graph)
+
+
+@pytest.fixture
+def services(counting: CountingStore) -> Services:
+    return Services.over(counting)
+
+
+@pytest.fixture
+async def counted(
+    counting: CountingStore, services: Services
+) -> AsyncIterator[tuple[CountingStore, GraphQLClient]]:
+    transport = httpx.ASGITransport(app=create_app(services))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield counting, GraphQLClient(http)
 
@@ -40,8 +52,8 @@ async def test_a_repeated_query_reads_only_the_generation(
     counting.calls.clear()
     second = await gql(QUERY, name="dask")
     assert second == first
-    assert calls_first == 3  # generation, packages, versions_of
-    assert counting.calls == {"generation": 1}
+    assert calls_first == 3  # generations, packages, versions_of
+    assert counting.calls == {"generations": 1}
     counting.calls.clear()
     other = await gql(QUERY, name="numpy")  # other variables: another entry
     assert other != first
@@ -63,7 +75,7 @@ async def test_a_write_is_never_followed_by_a_stale_read(
 
 
 async def test_mutations_and_errors_are_not_cached(
-    graph: SqliteGraphStore, counted: tuple[CountingStore, GraphQLClient]
+    graph: SqliteGraphStore, services: Services, counted: tuple[CountingStore, GraphQLClient]
 ) -> None:
     counting, gql = counted
     writer = gql.with_token(await add_token(graph, TokenScope.WRITE))
@@ -74,8 +86,8 @@ async def test_mutations_and_errors_are_not_cached(
     await gql(refused)
     counting.calls.clear()
     await gql(refused)
-    assert counting.calls == {"generation": 1}  # executed again, refused again
-    assert len(read_cache_for(counting)) == 0
+    assert counting.calls == {"generations": 1}  # executed again, refused again
+    assert len(services.read_cache) == 0
 
 
 def test_the_cache_drops_older_generations_and_bounds_its_size() -> None:
@@ -97,9 +109,42 @@ def test_the_cache_drops_older_generations_and_bounds_its_size() -> None:
 
 
 async def test_a_cache_of_size_zero_serves_nothing_again(sqlite_store: SqliteGraphStore) -> None:
-    size_read_cache(sqlite_store, 0)
-    cache = read_cache_for(sqlite_store)
+    cache = Services.over(sqlite_store, Settings(read_cache_size=0)).read_cache
     key = cache_key("{ a }", None, None)
     cache.put(key, 1, ExecutionResult(data={"a": 1}))
     assert cache.get(key, 1) is None
     assert len(cache) == 0
+
+
+ANALYSIS = '{ analysis(id: "analysis-1") { status } }'
+ANALYSES = "{ analyses(first: 5) { totalCount edges { node { status } } } }"
+NODE = '{ node(id: "QW5hbHlzaXM6YW5hbHlzaXMtMQ==") { ... on Analysis { status } } }'
+
+
+async def test_queue_writes_keep_cached_knowledge_and_never_leave_analyses_stale(
+    graph: SqliteGraphStore, counted: tuple[CountingStore, GraphQLClient]
+) -> None:
+    counting, gql = counted
+    analysis = Analysis(
+        "analysis-1", AnalysisKind.SOLVER, {"package": "x"}, created_at="2026-01-01T00:00:00Z"
+    )
+    await graph.create_analyses([analysis])
+    known = await gql(QUERY, name="dask")
+    for query in (ANALYSIS, ANALYSES, NODE):
+        assert "QUEUED" in str((await gql(query)).data)
+    counting.calls.clear()
+    for query in (ANALYSIS, ANALYSES, NODE):  # served from the cache while the queue stays
+        assert "QUEUED" in str((await gql(query)).data)
+    assert counting.calls == {"generations": 3}
+
+    # The dispatcher claims it (queue generation moves, the knowledge generation does not),
+    # and a token is created: what is known stays cached, what read the queue is read again.
+    running = analysis.moved_to(AnalysisStatus.RUNNING, "2026-01-01T00:01:00Z")
+    assert await graph.update_analysis(running, expected=AnalysisStatus.QUEUED)
+    await add_token(graph, TokenScope.WRITE)
+    counting.calls.clear()
+    assert await gql(QUERY, name="dask") == known
+    assert counting.calls == {"generations": 1}
+    for query in (ANALYSIS, ANALYSES, NODE):
+        answer = str((await gql(query)).data)
+        assert "RUNNING" in answer and "QUEUED" not in answer

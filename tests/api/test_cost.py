@@ -8,7 +8,7 @@ import time
 import pytest
 from graphql import get_introspection_query, parse
 
-from tests.security.test_fragment_bomb import bomb
+from bench.fragment_bomb import bomb
 from thoth_graphql.api.cost import MAX_FIELDS, assess
 
 

@@ -69,7 +69,7 @@ async def test_round_trips_are_the_same_for_2_and_20_versions(
         calls_2
         == calls_20
         == {
-            "generation": 1,
+            "generations": 1,
             "packages": 1,
             "versions_of": 1,
             "dependencies_of": 1,
@@ -90,7 +90,7 @@ async def test_aliases_of_one_package_share_the_loaders(
         result = await GraphQLClient(http)("{ " + query + " }")
     assert result.errors == []
     assert counting.calls == {
-        "generation": 1,
+        "generations": 1,
         "packages": 1,
         "versions_of": 1,
         "dependencies_of": 1,

@@ -12,6 +12,7 @@ from thoth_graphql.api.context import Context
 from thoth_graphql.api.errors import UserInputError
 from thoth_graphql.api.types import Package, PackageVersion
 from thoth_graphql.domain.ordering import newest_first
+from thoth_graphql.services import Services
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
 VERSIONS = """
@@ -155,7 +156,7 @@ async def test_a_version_links_back_to_its_package(gql: GraphQLClient) -> None:
 async def test_required_nodes_that_are_missing_are_refused(
     graph: SqliteGraphStore, node_type: type[Package | PackageVersion], node_id: str
 ) -> None:
-    info = SimpleNamespace(context=Context(graph))
+    info = SimpleNamespace(context=Context(Services.over(graph)))
     assert await node_type.resolve_nodes(info=info, node_ids=[node_id]) == [None]  # type: ignore[arg-type]
     with pytest.raises(UserInputError):
         await node_type.resolve_nodes(info=info, node_ids=[node_id], required=True)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http.demo_server import demo_server
+from bench.demo_server import demo_server
 from tests.http.node_tools import run_node
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http.demo_server import empty_server, free_port
+from bench.demo_server import empty_server, free_port
 from tests.http.node_tools import run_node
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.http.demo_server import free_port
+from bench.demo_server import free_port
 from tests.workflow_graph import WorkflowServer, digest
 from thoth_graphql.client import (
     Advice,

@@ -147,6 +147,14 @@ async def test_generation_changes_on_every_write_that_changes_the_graph(
     assert g3 == g2
 
 
+async def test_knowledge_writes_leave_the_queue_generation(store: GraphStore) -> None:
+    g0 = await store.generations()
+    await store.write_releases([release("a", "1.0", "b")])
+    g1 = await store.generations()
+    assert g1.knowledge != g0.knowledge and g1.queue == g0.queue
+    assert await store.generation() == g1.knowledge
+
+
 async def test_same_edge_under_different_markers_is_kept_apart(store: GraphStore) -> None:
     await store.write_releases(
         [

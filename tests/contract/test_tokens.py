@@ -44,3 +44,16 @@ async def test_count_packages_by_prefix(store: GraphStore) -> None:
     assert await store.count_packages("py") == 5
     assert await store.count_packages("") == 6
     assert await store.count_packages("zzz") == 0
+
+
+async def test_token_writes_move_the_queue_generation_only(store: GraphStore) -> None:
+    token = ApiToken(hash_secret(new_secret()), "ci", TokenScope.WRITE, "2026-01-01T00:00:00Z")
+    g0 = await store.generations()
+    await store.add_token(token)
+    g1 = await store.generations()
+    await store.revoke_token(token.token_hash)
+    g2 = await store.generations()
+    assert g0.queue < g1.queue < g2.queue
+    assert g0.knowledge == g1.knowledge == g2.knowledge == await store.generation()
+    assert not await store.revoke_token(token.token_hash)
+    assert await store.generations() == g2

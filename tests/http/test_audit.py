@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.http.demo_server import demo_server
+from bench.demo_server import demo_server
 from tests.http.node_tools import run_node
 
 pytestmark = pytest.mark.slow

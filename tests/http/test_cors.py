@@ -9,7 +9,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.http.demo_server import empty_server
+from bench.demo_server import empty_server
 from thoth_graphql.cli import main
 
 pytestmark = pytest.mark.slow

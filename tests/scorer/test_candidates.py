@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scorer.universe import release, stack_problems
+from bench.universe import release, stack_problems
 from thoth_graphql.domain import RuntimeEnvironment
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, advise
 

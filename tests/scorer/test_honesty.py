@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scorer.universe import release
+from bench.universe import release
 from thoth_graphql.domain import Release, RuntimeEnvironment
 from thoth_graphql.scorer import (
     AdviseRequest,

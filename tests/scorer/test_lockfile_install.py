@@ -16,7 +16,7 @@ import pytest
 from analyzer_runner.request import SolverRequest
 from analyzer_runner.runner import produce_document
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
-from tests.analyzer_runner.package_index import PackageIndex, allow_loopback, metadata_text, serve
+from bench.package_index import PackageIndex, allow_loopback, metadata_text, serve
 from thoth_graphql.advise import AdviseService, server_environment
 from thoth_graphql.ingest import ingest_documents, parse_solver_document
 from thoth_graphql.objects.layout import new_analysis_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scorer.universe import release
+from bench.universe import release
 from thoth_graphql.domain import (
     Advisory,
     AffectedRange,

@@ -11,7 +11,7 @@ import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from tests.scorer.universe import PIP_YAML, release, stack_problems
+from bench.universe import PIP_YAML, release, stack_problems
 from thoth_graphql.domain import Release, canonical_name
 from thoth_graphql.scorer import AdviseRequest, Snapshot, advise
 

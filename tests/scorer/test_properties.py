@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from tests.scorer.universe import release, stack_problems
+from bench.universe import release, stack_problems
 from thoth_graphql.domain import (
     ObservationSource,
     Provenance,

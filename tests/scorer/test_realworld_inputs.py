@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.scorer.universe import release, stack_problems
+from bench.universe import release, stack_problems
 from thoth_graphql.domain import Release, RuntimeEnvironment
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, RecommendationType, Snapshot, advise
 from thoth_graphql.scorer.advise import encoding_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from packaging.version import Version
 
-from tests.scorer.universe import (
+from bench.universe import (
     ENVIRONMENT,
     expected_resolution,
     resolvelib_case,

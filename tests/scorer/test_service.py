@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.scorer.universe import DEMO, ENVIRONMENT, resolvelib_case
+from bench.universe import DEMO, ENVIRONMENT, resolvelib_case
 from thoth_graphql.advise import AdviseService, roots_of
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest

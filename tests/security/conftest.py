@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.analyses.conftest import Objects, Server, make_token
-from tests.analyzer_runner.package_index import PackageIndex, serve
+from bench.demo_server import demo_server
+from bench.package_index import PackageIndex, serve
+from bench.thoth_processes import Objects, Server, make_token
 from tests.api.conftest import server
-from tests.http.demo_server import demo_server
 from tests.s3_server import s3_credentials, s3_server
 
 __all__ = ["s3_credentials", "s3_server", "server"]

@@ -15,8 +15,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from tests.analyses.conftest import Objects, Server, thoth
-from tests.analyzer_runner.package_index import PackageIndex
+from bench.package_index import PackageIndex
+from bench.thoth_processes import Objects, Server, thoth
 from tests.security.conftest import start_server
 
 SECRET = "hunter2-do-not-show"

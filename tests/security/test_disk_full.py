@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.demo_server import free_port, python_server
 from tests.documents import solver_document
-from tests.http.demo_server import free_port, python_server
 
 DISK_BYTES = 8 * 2**20
 PACKAGES = 500

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.analyses.conftest import Objects, thoth
+from bench.thoth_processes import Objects, thoth
 from tests.security.conftest import start_server
 from thoth_graphql.analyses import Dispatcher, solver_spec
 from thoth_graphql.analyses.dispatcher import RunEnd

@@ -11,17 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.http.demo_server import demo_server
+from bench.demo_server import demo_server
+from bench.fragment_bomb import bomb
 from tests.security.test_websocket_limits import run, socket
-
-
-def bomb(levels: int, spreads: int) -> str:
-    """Level i is a fragment spreading level i - 1 `spreads` times: no aliases, no depth,
-    spreads**levels fields once expanded."""
-    fragments = ["fragment F0 on Query { __typename }"]
-    for level in range(1, levels + 1):
-        fragments.append(f"fragment F{level} on Query {{ {f' ...F{level - 1}' * spreads} }}")
-    return f"{{ ...F{levels} }}\n" + "\n".join(fragments)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.http.demo_server import demo_server
+from bench.demo_server import demo_server
 
 BODY_READ_SECONDS = 10  # as documented in docs/security.md
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.analyses.conftest import Objects, Server
+from bench.thoth_processes import Objects, Server
 from tests.security.conftest import start_server
 from thoth_graphql.analyses.rate_limit import DEFAULT_BURST
 

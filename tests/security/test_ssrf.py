@@ -17,8 +17,8 @@ from analyzer_runner.index import IndexClient
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.wheel_range import Transfer
-from tests.analyses.conftest import Objects, Server
-from tests.analyzer_runner.package_index import PackageIndex, serve
+from bench.package_index import PackageIndex, serve
+from bench.thoth_processes import Objects, Server
 from tests.security.conftest import start_server
 from thoth_graphql.objects import LocalObjectStore, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.http.demo_server import free_port, python_server
+from bench.demo_server import free_port, python_server
 
 ENVIRONMENT = 'mutation { registerRuntimeEnvironment(input: {pythonVersion: "3.12"}) { created } }'
 LIST = "{ tokens { id name scope createdAt expiresAt expired } }"

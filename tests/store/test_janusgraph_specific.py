@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.janusgraph_server import (
+from bench.janusgraph_server import (
     berkeleyje_server,
     ensure_janusgraph,
     free_port,

@@ -12,9 +12,9 @@ import pytest
 
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
-from tests.analyses.conftest import Objects, thoth
-from tests.analyzer_runner.package_index import PackageIndex
-from tests.analyzer_runner.packages import publish_tinybackend, tiny_sdist_files
+from bench.package_index import PackageIndex
+from bench.packages import publish_tinybackend, tiny_sdist_files
+from bench.thoth_processes import Objects, thoth
 from thoth_graphql.analyses.requests import request_document
 from thoth_graphql.domain import (
     Analysis,

@@ -21,7 +21,6 @@ was accepted always does.
 from __future__ import annotations
 
 import logging
-import weakref
 from collections.abc import Callable, Sequence
 
 from thoth_graphql.analyses.rate_limit import RateLimiter
@@ -108,17 +107,3 @@ class AnalysisService:
                 await self.graph.update_analysis(failed, expected=AnalysisStatus.QUEUED)
             except Exception:
                 log.exception("analysis %s could not be withdrawn; it will run", analysis.id)
-
-
-_services: weakref.WeakKeyDictionary[GraphStore, AnalysisService] = weakref.WeakKeyDictionary()
-
-
-def attach_analysis_service(service: AnalysisService) -> None:
-    """Make `service` the one that requests to its graph store use (the API finds it
-    through the store, as it finds the read cache and the advise service)."""
-    _services[service.graph] = service
-
-
-def analysis_service_for(store: GraphStore) -> AnalysisService | None:
-    """The analysis service attached to a store; None if it has none (no object store)."""
-    return _services.get(store)

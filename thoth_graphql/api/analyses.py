@@ -109,7 +109,9 @@ class Analysis(relay.Node):
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         ids = list(node_ids)
-        found = await context_of(info).loaders.analyses.load_many(ids)
+        context = context_of(info)
+        context.reads_queue = True
+        found = await context.loaders.analyses.load_many(ids)
         return loaded_nodes(found, cls.from_domain, ids, required)
 
 
@@ -123,11 +125,13 @@ def analysis_id(value: str) -> str:
 
 
 async def find_analysis(info: Info, id: str) -> Analysis | None:
+    info.context.reads_queue = True
     found = await info.context.loaders.analyses.load(analysis_id(id))
     return None if found is None else Analysis.from_domain(found)
 
 
 async def _count_analyses(root: AnalysisConnection, info: Info) -> int:
+    info.context.reads_queue = True
     return await info.context.store.count_analyses(root.where)
 
 
@@ -151,6 +155,7 @@ async def list_analyses(
     if after is not None:
         created_at, id = decode_cursor(after, "Analysis", 2)
         cursor = AnalysisCursor(created_at, id)
+    context.reads_queue = True
     found = await context.store.list_analyses(where, size + 1, cursor)
     edges, paging = fetched_page(
         found, size, after, "Analysis", lambda a: (a.created_at or "", a.id), Analysis.from_domain

@@ -5,6 +5,7 @@ body-limit middleware."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,21 +22,35 @@ from thoth_graphql.api.metrics import metrics
 from thoth_graphql.api.request_log import RequestLog, stamp_request_ids
 from thoth_graphql.store.port import GraphStore
 
+if TYPE_CHECKING:
+    from thoth_graphql.services import Services
+
 
 def create_app(
-    store: GraphStore,
+    services: Services | GraphStore,
     *,
     lifespan: Lifespan[Starlette] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     cors_origins: Sequence[str] = (),
 ) -> Starlette:
-    """The app serving `store`, which the caller opens and closes (e.g. in `lifespan`).
+    """The app over `services`, whose store the caller opens and closes (e.g. in
+    `lifespan`). Given a bare store, it builds the services over it (no analyses) with
+    `max_body_bytes` and `cors_origins` as their settings; given services, their settings
+    hold these.
 
-    Browser applications served from `cors_origins` (`*` for any) may call it; by default
-    only pages of its own origin may.
+    Browser applications served from the CORS origins (`*` for any) may call it; by
+    default only pages of its own origin may.
     """
+    # Imported here: services imports the read cache of this package, whose __init__
+    # imports this module.
+    from thoth_graphql.services import Services, Settings
+
+    if not isinstance(services, Services):
+        settings = Settings(max_body_bytes=max_body_bytes, cors_origins=tuple(cors_origins))
+        services = Services.over(services, settings)
+    store = services.store
     stamp_request_ids()
-    graphql = GraphQLEndpoint(store)
+    graphql = GraphQLEndpoint(services)
     return Starlette(
         routes=[
             Route("/graphql", graphql),
@@ -50,8 +65,8 @@ def create_app(
             # Outermost first: every response, a 413 included, carries the request id.
             Middleware(RequestLog),
             # Outside the size limit, so a browser application can read its 413 too.
-            *cors(cors_origins),
-            Middleware(BodyLimits, max_bytes=max_body_bytes),
+            *cors(services.settings.cors_origins),
+            Middleware(BodyLimits, max_bytes=services.settings.max_body_bytes),
         ],
         lifespan=lifespan,
     )

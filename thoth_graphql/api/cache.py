@@ -1,15 +1,19 @@
 """The read cache: results of read-only operations, keyed by what they asked and by the
-graph generation they were computed at, so a write is never followed by a stale read.
+knowledge generation they were computed at, so a write is never followed by a stale read.
+
+Analyses and tokens have a generation of their own (the queue's), which the dispatcher
+moves all the time; it does not empty the cache. An answer that read the queue (a resolver
+set `Context.reads_queue`) is kept with the queue generation it was computed at and served
+only while that is still current; an answer that consulted the token is never kept.
 
 `ReadCacheExtension` is a schema extension: every transport (POST, GET, WebSocket) that
-executes through the schema gets it, with nothing to wire in the view. Each store has its
-own cache (`read_cache_for`), found through the request's Context.
+executes through the schema gets it, with nothing to wire in the view. The cache is one of
+the process' `Services`, found through the request's Context.
 """
 
 from __future__ import annotations
 
 import json
-import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from thoth_graphql.domain.token import hash_secret
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.store.port import Generations, GraphStore
 
 CACHED_RESULTS = 1024
 
@@ -27,57 +31,56 @@ CacheKey = tuple[str, str, str, str]
 
 
 class ReadCache:
-    """Results of the current graph generation, least recently used dropped first."""
+    """Results of the current knowledge generation, least recently used dropped first; each
+    with the queue generation it read at, or None if it read nothing of the queue."""
 
     def __init__(self, size: int = CACHED_RESULTS) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
         self._generation: int | None = None
-        self._results: OrderedDict[CacheKey, GraphQLExecutionResult] = OrderedDict()
+        self._results: OrderedDict[CacheKey, tuple[int | None, GraphQLExecutionResult]] = (
+            OrderedDict()
+        )
 
-    def get(self, key: CacheKey, generation: int) -> GraphQLExecutionResult | None:
+    def get(
+        self, key: CacheKey, generation: int, queue: int | None = None
+    ) -> GraphQLExecutionResult | None:
+        """The result cached for `key` at knowledge `generation`, unless it read the queue
+        at another generation than `queue`."""
         if generation != self._generation:
             self.misses += 1
             return None
         found = self._results.get(key)
-        if found is None:
+        if found is None or (found[0] is not None and found[0] != queue):
             self.misses += 1
             return None
         self._results.move_to_end(key)
         self.hits += 1
-        return found
+        return found[1]
 
-    def put(self, key: CacheKey, generation: int, result: GraphQLExecutionResult) -> None:
+    def put(
+        self,
+        key: CacheKey,
+        generation: int,
+        result: GraphQLExecutionResult,
+        queue: int | None = None,
+    ) -> None:
+        """Keep `result`, computed at knowledge `generation` and, if it read the queue, at
+        queue generation `queue`."""
         if self._generation is None or generation > self._generation:
             # The graph moved on: nothing computed before can be served again.
             self._results.clear()
             self._generation = generation
         elif generation < self._generation:
             return  # computed from an older graph while a newer one was cached
-        self._results[key] = result
+        self._results[key] = (queue, result)
         self._results.move_to_end(key)
         while len(self._results) > self.size:
             self._results.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._results)
-
-
-_caches: weakref.WeakKeyDictionary[GraphStore, ReadCache] = weakref.WeakKeyDictionary()
-
-
-def read_cache_for(store: GraphStore) -> ReadCache:
-    """The one read cache of a store (made on first use, gone with the store)."""
-    cache = _caches.get(store)
-    if cache is None:
-        cache = _caches[store] = ReadCache()
-    return cache
-
-
-def size_read_cache(store: GraphStore, size: int) -> None:
-    """Give `store` a read cache of `size` results; 0 turns caching off (for benchmarks)."""
-    _caches[store] = ReadCache(size)
 
 
 def cache_key(
@@ -108,7 +111,7 @@ class ReadCacheExtension(SchemaExtension):
             yield
             return
         try:
-            generation = await store.generation()
+            generations: Generations = await store.generations()
         except Exception:  # no cache then; the resolvers meet the failure and report it
             yield
             return
@@ -118,7 +121,7 @@ class ReadCacheExtension(SchemaExtension):
         if hasattr(context, "token_consulted"):
             # Keying by viewer is no use of the token by a resolver: only those count.
             context.token_consulted = False
-        found = cache.get(key, generation)
+        found = cache.get(key, generations.knowledge, generations.queue)
         if found is not None:
             execution.result = found  # strawberry then skips execution
             yield
@@ -133,4 +136,5 @@ class ReadCacheExtension(SchemaExtension):
             return
         provisional = getattr(context, "provisional", False)
         if isinstance(result, GraphQLExecutionResult) and not result.errors and not provisional:
-            cache.put(key, generation, result)
+            queue = generations.queue if getattr(context, "reads_queue", False) else None
+            cache.put(key, generations.knowledge, result, queue)

@@ -1,29 +1,36 @@
-"""The context every resolver receives: the store port, this request's loaders, the read
-cache and the advise service of the store, and the bearer token the request presents."""
+"""The context every resolver receives: the store port, this request's loaders, the
+process' services (read cache, advise, analyses), and the bearer token the request
+presents."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from thoth_graphql.advise import AdviseService, advise_service_for
-from thoth_graphql.analyses.service import AnalysisService, analysis_service_for
-from thoth_graphql.api.cache import ReadCache, read_cache_for
+from thoth_graphql.advise import AdviseService
+from thoth_graphql.analyses.service import AnalysisService
+from thoth_graphql.api.cache import ReadCache
 from thoth_graphql.api.loaders import Loaders
 from thoth_graphql.domain import ApiToken
 from thoth_graphql.domain.token import hash_secret
 from thoth_graphql.store.port import GraphStore
+
+if TYPE_CHECKING:
+    # services imports this package's read cache: a name for the annotations only.
+    from thoth_graphql.services import Services
 
 
 @dataclass(slots=True)
 class Context:
     """What a resolver may use; it reaches data only through `store` and `loaders`."""
 
-    store: GraphStore
+    services: Services
+    store: GraphStore = field(init=False)
     loaders: Loaders = field(init=False)
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
@@ -40,15 +47,19 @@ class Context:
     private: bool = field(init=False, default=False)
     """Set by a resolver whose answer only this request's token may see: the read cache
     must not keep it for others."""
+    reads_queue: bool = field(init=False, default=False)
+    """Set by a resolver that read analyses: the read cache keeps its answer only as long
+    as the queue generation stays where it was."""
     _token: ApiToken | None = field(init=False, default=None)
     _token_looked_up: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         # A WebSocket's context lives as long as the connection, so a cache would serve
         # every later operation on it what the first one read.
+        self.store = self.services.store
         self.loaders = Loaders.for_store(self.store, cache=not isinstance(self.request, WebSocket))
-        self.cache = read_cache_for(self.store)
-        self.advisor = advise_service_for(self.store)
+        self.cache = self.services.read_cache
+        self.advisor = self.services.advise
 
     def bearer_secret(self) -> str | None:
         """The secret of an `Authorization: Bearer <secret>` header, if the request has one."""
@@ -65,8 +76,8 @@ class Context:
 
     @property
     def analyses(self) -> AnalysisService | None:
-        """The analysis service of the store (None where the server runs no analyses)."""
-        return analysis_service_for(self.store)
+        """The analysis service of the process (None where it runs no analyses)."""
+        return self.services.analyses
 
     @property
     def method(self) -> str | None:

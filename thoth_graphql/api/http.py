@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -44,7 +44,10 @@ from thoth_graphql.api.context import Context
 from thoth_graphql.api.errors import ErrorCode
 from thoth_graphql.api.graphiql import ASSETS_PATH, content_security_policy, page
 from thoth_graphql.api.schema import MAX_TOKENS, schema
-from thoth_graphql.store.port import GraphStore
+
+if TYPE_CHECKING:
+    # services imports this package's read cache: a name for the annotations only.
+    from thoth_graphql.services import Services
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -155,7 +158,7 @@ class Refusal(Exception):
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view, giving each request a fresh Context over one store."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -163,7 +166,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=limits.MAX_OPERATIONS_PER_CONNECTION,
         )
-        self.store = store
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -197,7 +200,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(self.store, request=request, response=response)
+        return Context(self.services, request=request, response=response)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

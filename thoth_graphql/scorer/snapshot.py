@@ -16,8 +16,8 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
+from thoth_graphql.domain.closure import Closure, StoredRelease
 from thoth_graphql.scorer.markers import MarkerEvaluator
-from thoth_graphql.store.port import Closure, StoredRelease
 
 if TYPE_CHECKING:
     from thoth_graphql.scorer.encoding import Encoding

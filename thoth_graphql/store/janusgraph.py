@@ -45,6 +45,7 @@ from thoth_graphql.store.port import (
     Closure,
     Dependent,
     DocumentRef,
+    Generations,
     GraphCounts,
     ObservationCursor,
     ObservationFilter,
@@ -280,6 +281,11 @@ created + written
 
 _GENERATION = "g.V().has('GraphMeta', 'meta_key', 'graph').values('generation')"
 
+_GENERATIONS = (
+    "g.V().has('GraphMeta', 'meta_key', within('graph', 'queue'))"
+    ".project('k', 'g').by('meta_key').by('generation')"
+)
+
 _KNOWN_DOCUMENTS = "g.V().has('Document', 'document_id', within(ids)).values('document_id')"
 
 _PACKAGES = "g.V().has('Package', 'name', within(names)).values('name')"
@@ -412,6 +418,10 @@ class JanusGraphStore:
     async def generation(self) -> int:
         found = await self._submit(_GENERATION)
         return int(found[0]) if found else 0
+
+    async def generations(self) -> Generations:
+        found = {row["k"]: int(row["g"]) for row in await self._submit(_GENERATIONS)}
+        return Generations(knowledge=found.get("graph", 0), queue=found.get("queue", 0))
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         ids = list(dict.fromkeys(document_ids))

@@ -65,6 +65,16 @@ def meta = g.V().has('GraphMeta', 'meta_key', 'graph').tryNext().orElseGet {
 meta.property('generation', meta.value('generation') + 1L)
 """
 
+# Bumps the queue generation (analyses, API tokens) on a GraphMeta vertex of its own, made
+# on the first such write (a graph from before has none: its queue generation reads 0). The
+# knowledge generation, and the caches keyed by it, stay where they are.
+_BUMP_QUEUE = """
+def queueMeta = g.V().has('GraphMeta', 'meta_key', 'queue').tryNext().orElseGet {
+    g.getGraph().addVertex(T.label, 'GraphMeta', 'meta_key', 'queue', 'generation', 0L)
+}
+queueMeta.property('generation', queueMeta.value('generation') + 1L)
+"""
+
 # Finds or creates a RuntimeEnvironment vertex; answers whether it created one.
 _ENVIRONMENT = """
 def graph = g.getGraph()
@@ -80,14 +90,14 @@ def ensureEnvironment = { String envKey, String envBody ->
 """
 
 
-def _answer_changed(body: str) -> str:
+def _answer_changed(body: str, bump: str = _BUMP) -> str:
     """A write script: `body` fills the list `changed`; the generation moves if any is true."""
     return (
         _ENVIRONMENT
         + "def changed = []\n"
         + body
         + "\nif (changed.contains(true)) {\n"
-        + _BUMP
+        + bump
         + "\n}\nchanged\n"
     )
 
@@ -172,7 +182,8 @@ for (row in analysis_rows) {
         'body', row.body)
     changed << true
 }
-"""
+""",
+    _BUMP_QUEUE,
 )
 
 # Answers [matched, changed]: compare (exists, status as expected) and set, in one transaction.
@@ -189,7 +200,7 @@ vertex.property('analysis_status', analysis_row.status)
 vertex.property('created_at', analysis_row.created_at)
 vertex.property('body', analysis_row.body)
 """
-    + _BUMP
+    + _BUMP_QUEUE
     + "\n[true, true]\n"
 )
 
@@ -201,7 +212,7 @@ def vertex = g.getGraph().addVertex(T.label, 'ApiToken', 'token_hash', token_row
     'created_at', token_row.created_at)
 if (token_row.expires_at != null) vertex.property('expires_at', token_row.expires_at)
 """
-    + _BUMP
+    + _BUMP_QUEUE
     + "\ntrue\n"
 )
 
@@ -211,7 +222,7 @@ def found = g.V().has('ApiToken', 'token_hash', wanted_hash).tryNext().orElse(nu
 if (found == null) return false
 found.remove()
 """
-    + _BUMP
+    + _BUMP_QUEUE
     + "\ntrue\n"
 )
 

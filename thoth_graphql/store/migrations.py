@@ -105,6 +105,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE api_token ADD COLUMN expires_at TEXT;
     """,
+    # 5: the queue (analyses) and the API tokens get a generation of their own, so that
+    # their writes leave the knowledge generation ('generation') and its caches alone.
+    """
+    INSERT INTO meta(key, value) VALUES ('queue_generation', 0);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

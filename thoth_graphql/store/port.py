@@ -8,7 +8,7 @@ so DataLoaders batch them; writes are bulk, idempotent and keep input order.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from thoth_graphql.domain import (
@@ -28,6 +28,11 @@ from thoth_graphql.domain import (
     StackOutcome,
     VersionKey,
 )
+
+# Re-exported: the adapters and their callers name them here; they live in the domain so
+# that the scorer, which takes them, imports nothing of the store.
+from thoth_graphql.domain.closure import Closure as Closure
+from thoth_graphql.domain.closure import StoredRelease as StoredRelease
 
 
 class StoreUnavailable(RuntimeError):
@@ -98,36 +103,6 @@ class Dependent:
 
     version: VersionKey
     dependency: Dependency
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRelease:
-    """A release as read back from the store for the scorer."""
-
-    version: PackageVersion
-    dependencies: tuple[Dependency, ...]
-
-
-@dataclass(slots=True)
-class Closure:
-    """The dependency closure of some roots: every release of every reachable package.
-
-    Loaded level by level, so `round_trips` is bounded by `depth`, not by the size.
-    `missing` names packages that were reached but are not in the graph.
-    """
-
-    releases: dict[str, list[StoredRelease]] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)
-    depth: int = 0
-    round_trips: int = 0
-
-    @property
-    def version_count(self) -> int:
-        return sum(len(r) for r in self.releases.values())
-
-    @property
-    def edge_count(self) -> int:
-        return sum(len(s.dependencies) for r in self.releases.values() for s in r)
 
 
 LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
@@ -241,6 +216,16 @@ class AdvisoryKey:
     package: str
 
 
+@dataclass(frozen=True, slots=True)
+class Generations:
+    """The graph's generations, read together: `knowledge` moves with what is known
+    (packages, releases, dependency edges, observations, advisories, environments), `queue`
+    with the analyses and the API tokens; neither moves with the other's writes."""
+
+    knowledge: int
+    queue: int
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """An async graph database holding the knowledge graph."""
@@ -254,7 +239,11 @@ class GraphStore(Protocol):
     async def close(self) -> None: ...
 
     async def generation(self) -> int:
-        """A number that changes whenever a write changed the graph (cache key)."""
+        """The knowledge generation: changes whenever a write changed what is known about
+        the ecosystem; analyses and tokens never move it (the key of advise snapshots)."""
+
+    async def generations(self) -> Generations:
+        """The knowledge and the queue generation, in one round trip (the read cache's key)."""
 
     async def write_releases(
         self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()

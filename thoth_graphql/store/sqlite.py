@@ -40,6 +40,7 @@ from thoth_graphql.store.port import (
     Closure,
     Dependent,
     DocumentRef,
+    Generations,
     GraphCounts,
     ObservationCursor,
     ObservationFilter,
@@ -140,6 +141,9 @@ class SqliteGraphStore:
 
     async def generation(self) -> int:
         return await self._run(_generation)
+
+    async def generations(self) -> Generations:
+        return await self._run(_generations)
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         ids = list(dict.fromkeys(document_ids))
@@ -372,6 +376,13 @@ class SqliteGraphStore:
 def _generation(db: sqlite3.Connection) -> int:
     row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
     return int(row[0])
+
+
+def _generations(db: sqlite3.Connection) -> Generations:
+    rows = dict(
+        db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'queue_generation')")
+    )
+    return Generations(knowledge=int(rows["generation"]), queue=int(rows["queue_generation"]))
 
 
 def _ids_of_packages(db: sqlite3.Connection, names: Sequence[str]) -> dict[str, int]:

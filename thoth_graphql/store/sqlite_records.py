@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from thoth_graphql.domain import (
     Advisory,
@@ -34,6 +34,13 @@ R = TypeVar("R")
 CHUNK = 900
 
 
+Facet = Literal["knowledge", "queue"]
+"""What a write changes: what is known (the ecosystem and observations), or the queue of
+analyses and the API tokens, which have a generation of their own (migration 5)."""
+
+GENERATION_KEYS: dict[Facet, str] = {"knowledge": "generation", "queue": "queue_generation"}
+
+
 def chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
@@ -42,14 +49,19 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def transaction(db: sqlite3.Connection, work: Callable[[], R], changed: Callable[[R], bool]) -> R:
-    """Run `work` in one write transaction; bump the generation if `changed` finds that its
-    result changed the graph."""
+def transaction(
+    db: sqlite3.Connection,
+    work: Callable[[], R],
+    changed: Callable[[R], bool],
+    facet: Facet = "knowledge",
+) -> R:
+    """Run `work` in one write transaction; bump the generation of `facet` if `changed` finds
+    that its result changed the graph."""
     db.execute("BEGIN IMMEDIATE")
     try:
         result = work()
         if changed(result):
-            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = ?", (GENERATION_KEYS[facet],))
         db.execute("COMMIT")
     except BaseException:
         # After some errors (a full disk among them) SQLite has already rolled back; a
@@ -60,9 +72,11 @@ def transaction(db: sqlite3.Connection, work: Callable[[], R], changed: Callable
     return result
 
 
-def in_transaction(db: sqlite3.Connection, work: Callable[[], list[bool]]) -> list[bool]:
+def in_transaction(
+    db: sqlite3.Connection, work: Callable[[], list[bool]], facet: Facet = "knowledge"
+) -> list[bool]:
     """`transaction` for work that answers, item by item, whether it changed the graph."""
-    return transaction(db, work, any)
+    return transaction(db, work, any, facet)
 
 
 def _inserted(db: sqlite3.Connection, sql: str, params: Sequence[object]) -> bool:
@@ -333,7 +347,7 @@ def _create_analysis(db: sqlite3.Connection, analysis: Analysis) -> bool:
 
 
 def create_analyses(db: sqlite3.Connection, analyses: Sequence[Analysis]) -> list[bool]:
-    return in_transaction(db, lambda: [_create_analysis(db, a) for a in analyses])
+    return in_transaction(db, lambda: [_create_analysis(db, a) for a in analyses], "queue")
 
 
 def analyses(db: sqlite3.Connection, ids: Sequence[str]) -> list[Analysis | None]:
@@ -369,7 +383,7 @@ def update_analysis(
         return [True]
 
     # BEGIN IMMEDIATE holds the write lock from the read on: the compare and the set are one.
-    in_transaction(db, work)
+    in_transaction(db, work, "queue")
     return matched
 
 
@@ -424,7 +438,7 @@ def add_token(db: sqlite3.Connection, token: ApiToken) -> bool:
             )
         ]
 
-    return in_transaction(db, work)[0]
+    return in_transaction(db, work, "queue")[0]
 
 
 _ISSUED = "token_hash, name, scope, created_at, expires_at"  # an api_token row's columns
@@ -450,7 +464,7 @@ def revoke_token(db: sqlite3.Connection, token_hash: str) -> bool:
     def work() -> list[bool]:
         return [_inserted(db, "DELETE FROM api_token WHERE token_hash = ?", (token_hash,))]
 
-    return in_transaction(db, work)[0]
+    return in_transaction(db, work, "queue")[0]
 
 
 def count_packages(db: sqlite3.Connection, prefix: str) -> int:

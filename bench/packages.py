@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.analyzer_runner.package_index import PackageIndex
+from bench.package_index import PackageIndex
 
 TINYHELPER = """
 def stamp(text):

@@ -26,10 +26,10 @@ from thoth_graphql.ingest.ingest import parse_all
 from thoth_graphql.ingest.sources import read_documents
 from thoth_graphql.scorer import Snapshot, Stack
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "external"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "external"
 RESOLVELIB = DATA / "resolvelib"
 PIP_YAML = DATA / "pip-yaml"
-DEMO = Path(__file__).resolve().parents[2] / "thoth_graphql" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "thoth_graphql" / "demo"
 
 ENVIRONMENT = RuntimeEnvironment(python_version="3.11", platform="linux_x86_64")
 """resolvelib's expectations assume a modern CPython 3 (its README)."""

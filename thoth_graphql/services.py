@@ -1,0 +1,55 @@
+"""The composition root: the services one API process shares, built once by whoever runs
+it (`serve`, a test, a bench) and handed to `create_app`; nothing is found through
+module-level registries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from thoth_graphql.advise import AdviseService
+from thoth_graphql.analyses.service import AnalysisService
+from thoth_graphql.api.cache import CACHED_RESULTS, ReadCache
+from thoth_graphql.api.limits import MAX_BODY_BYTES
+from thoth_graphql.store.port import GraphStore
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the API process is configured (from `serve`'s options)."""
+
+    read_cache_size: int = CACHED_RESULTS
+    """Results the read cache keeps; 0 turns it off (for benchmarks)."""
+    max_body_bytes: int = MAX_BODY_BYTES
+    cors_origins: Sequence[str] = ()
+    """Origins of browser applications that may call the API (`*` for any)."""
+
+
+@dataclass(slots=True)
+class Services:
+    """What every request of one API process shares, over one graph store."""
+
+    store: GraphStore
+    advise: AdviseService
+    read_cache: ReadCache
+    analyses: AnalysisService | None = None
+    """None where the process runs no analyses (no object store)."""
+    settings: Settings = field(default_factory=Settings)
+
+    @classmethod
+    def over(
+        cls,
+        store: GraphStore,
+        settings: Settings | None = None,
+        *,
+        analyses: AnalysisService | None = None,
+    ) -> Services:
+        """The services over `store`, each made fresh for it."""
+        settings = settings or Settings()
+        return cls(
+            store=store,
+            advise=AdviseService(store),
+            read_cache=ReadCache(settings.read_cache_size),
+            analyses=analyses,
+            settings=settings,
+        )
