@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
@@ -88,10 +88,6 @@ class Encoding:
         if first is None:
             first = self._allocate(p)
         return first + v
-
-    def encoded(self) -> Iterable[tuple[int, int]]:
-        """(package id, variable of its version 0) for every encoded package."""
-        return self._first.items()
 
     def extra_var(self, p: int, extra: str) -> int:
         """The variable 'extra is requested on package p' (its clauses on first use)."""

@@ -52,7 +52,6 @@ class LexicographicOutcome:
     complete: bool = False
     conflicting_roots: list[RootDemand] | None = None
     """When no stack exists: a minimal subset of the roots that already has none."""
-    missing: set[str] = field(default_factory=set)
     closure_complete: bool = True
     """Whether nothing unknown could change the answer (checked by a relaxed descent)."""
     gaps: list[KnowledgeGap] = field(default_factory=list)
@@ -149,7 +148,6 @@ class Lexicographic:
         if not encoding.flush(self.budget):
             raise _OutOfTime  # the encoding goes on with the next request
         encoding.apply_phases()
-        self.outcome.missing = set(encoding.missing)
         pinned = {r.package.id for r in self.demands.roots if r.pinned}
         relaxed = [common, *roots]
         relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
@@ -162,18 +160,13 @@ class Lexicographic:
         self._selectors.clear()
 
     def _run(self, question: _Question) -> None:
-        common, roots, base, relaxed = (
-            question.common,
-            question.roots,
-            question.base,
-            question.relaxed,
-        )
+        base, relaxed, roots = question.base, question.relaxed, question.roots
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
         for _ in range(_RESTARTS):
             solution = self._descend(base)
-            if self._whole_stack_rules_hold(solution, common):
+            if self._whole_stack_rules_hold(solution, question.common):
                 self.outcome.solution = solution
                 self._check_gaps(relaxed, solution)
                 self.outcome.complete = True
