@@ -504,15 +504,20 @@ class JanusGraphStore:
 
     async def _releases_by_name(self, names: list[str]) -> dict[str, list[StoredRelease]]:
         found: dict[str, list[tuple[PackageVersion, tuple[Dependency, ...]]]] = {}
-        for props, deps in await self._submit(_RELEASES, {"names": names}):
+        # Most versions of a package declare the same list: parse and order each text once
+        # (measured: the parse was the larger half of the client's time on the cheroot case).
+        parsed: dict[str, tuple[Dependency, ...]] = {}
+        for props, text in await self._submit(_RELEASES, {"names": names}):
             version = _package_version(json.loads(props))
-            found.setdefault(version.name, []).append((version, dependencies_from(deps)))
+            deps = parsed.get(text)
+            if deps is None:
+                deps = parsed[text] = tuple(edge_order(dependencies_from(text)))
+            found.setdefault(version.name, []).append((version, deps))
         releases: dict[str, list[StoredRelease]] = {}
         for name, pairs in found.items():
             deps_of = {version.key: deps for version, deps in pairs}
             releases[name] = [
-                StoredRelease(v, tuple(edge_order(deps_of[v.key])))
-                for v in newest_first(v for v, _ in pairs)
+                StoredRelease(v, deps_of[v.key]) for v in newest_first(v for v, _ in pairs)
             ]
         return releases
 
