@@ -148,6 +148,9 @@ async def test_writes_go_in_chunks_not_one_request_per_edge(store: JanusGraphSto
     assert requests * 1000 < edges
 
 
+VERSION_DEPS = "g.V().hasLabel('PackageVersion').order().by('vkey').values('deps')"
+
+
 async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
     store: JanusGraphStore, url: str
 ) -> None:
@@ -160,6 +163,8 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
         await store.dependencies_of([r.version.key for r in sample]),
         await store.counts(),
     )
+    naive_deps = gremlin_http(url, VERSION_DEPS)
+    assert len(naive_deps) == len(sample)
     elements = len(sample) + sum(len(r.dependencies) for r in sample)
     assert naive_requests > 2 * elements
 
@@ -171,6 +176,7 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
         await store.dependencies_of([r.version.key for r in sample]),
         await store.counts(),
     )
+    assert naive_deps == gremlin_http(url, VERSION_DEPS)
     assert not (await write_releases_naively(store, sample, [DocumentRef("doc")])).changed
 
 

@@ -659,7 +659,7 @@ _NAIVE_VERSION = """
 if (g.V().has('PackageVersion', 'vkey', row.vkey).hasNext()) return 0L
 def vertex = g.getGraph().addVertex(T.label, 'PackageVersion', 'vkey', row.vkey,
     'name', row.name, 'version', row.version, 'index_url', row.index_url,
-    'yanked', row.yanked, 'sha256', row.sha256)
+    'yanked', row.yanked, 'sha256', row.sha256, 'deps', row.dependency_list)
 if (row.requires_python != null) vertex.property('requires_python', row.requires_python)
 if (row.upload_time != null) vertex.property('upload_time', row.upload_time)
 if (row.files != null) vertex.property('files', row.files)
