@@ -132,6 +132,9 @@ async def test_tuples_and_markers_round_trip_exactly(store: JanusGraphStore) -> 
     [deps] = await store.dependencies_of([version.key])
     assert set(deps) == {odd, plain}
     assert (await store.versions_of(["app"]))[0] == [version]
+    # The same through the vertex's `deps` text, which a closure reads.
+    [stored] = (await store.load_closure(["app"])).releases["app"]
+    assert (stored.version, set(stored.dependencies)) == (version, {odd, plain})
 
 
 async def test_writes_go_in_chunks_not_one_request_per_edge(store: JanusGraphStore) -> None:
