@@ -18,6 +18,9 @@
 // vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
 // Tuples (sha256, extras) and a release's files are stored as JSON text; absent optional
 // values are absent properties (a version ingested without files has no `files`).
+// A PackageVersion's `deps` repeats its DEPENDS_ON edges as one JSON text, so a closure level
+// reads vertices only; versions written before it existed have none (the adapter falls back
+// to their edges, and restates `deps` when a write touches them).
 
 def janusGraph = g.getGraph()
 janusGraph.tx().rollback()
@@ -46,7 +49,7 @@ try {
     edgeLabel('DEPENDS_ON', Multiplicity.MULTI)
 
     def name = propertyKey('name', String)
-    ['version', 'index_url', 'requires_python', 'upload_time', 'sha256', 'files'].each {
+    ['version', 'index_url', 'requires_python', 'upload_time', 'sha256', 'files', 'deps'].each {
         propertyKey(it, String)
     }
     propertyKey('yanked', Boolean)

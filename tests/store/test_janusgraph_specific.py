@@ -18,9 +18,10 @@ from bench.janusgraph_server import (
     reset_graph,
 )
 from thoth_graphql.domain import Dependency, PackageVersion, Release, VersionKey
+from thoth_graphql.domain.ordering import edge_order
 from thoth_graphql.store import janusgraph
 from thoth_graphql.store.janusgraph import JanusGraphStore, write_releases_naively
-from thoth_graphql.store.port import DocumentRef, GraphCounts
+from thoth_graphql.store.port import Closure, DocumentRef, GraphCounts
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -131,6 +132,9 @@ async def test_tuples_and_markers_round_trip_exactly(store: JanusGraphStore) -> 
     [deps] = await store.dependencies_of([version.key])
     assert set(deps) == {odd, plain}
     assert (await store.versions_of(["app"]))[0] == [version]
+    # The same through the vertex's `deps` text, which a closure reads.
+    [stored] = (await store.load_closure(["app"])).releases["app"]
+    assert (stored.version, set(stored.dependencies)) == (version, {odd, plain})
 
 
 async def test_writes_go_in_chunks_not_one_request_per_edge(store: JanusGraphStore) -> None:
@@ -147,6 +151,9 @@ async def test_writes_go_in_chunks_not_one_request_per_edge(store: JanusGraphSto
     assert requests * 1000 < edges
 
 
+VERSION_DEPS = "g.V().hasLabel('PackageVersion').order().by('vkey').values('deps')"
+
+
 async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
     store: JanusGraphStore, url: str
 ) -> None:
@@ -159,6 +166,8 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
         await store.dependencies_of([r.version.key for r in sample]),
         await store.counts(),
     )
+    naive_deps = gremlin_http(url, VERSION_DEPS)
+    assert len(naive_deps) == len(sample)
     elements = len(sample) + sum(len(r.dependencies) for r in sample)
     assert naive_requests > 2 * elements
 
@@ -170,6 +179,7 @@ async def test_the_naive_baseline_writes_the_same_graph_one_request_per_element(
         await store.dependencies_of([r.version.key for r in sample]),
         await store.counts(),
     )
+    assert naive_deps == gremlin_http(url, VERSION_DEPS)
     assert not (await write_releases_naively(store, sample, [DocumentRef("doc")])).changed
 
 
@@ -198,6 +208,59 @@ async def test_closure_round_trips_are_one_per_level_whatever_the_width(
     assert (len(wide.releases), len(narrow.releases)) == (200, 5)
     assert wide.depth == narrow.depth == 5
     assert wide.round_trips == narrow.round_trips == wide_requests == narrow_requests == 5
+
+
+def closure_view(
+    closure: Closure,
+) -> dict[str, list[tuple[PackageVersion, tuple[Dependency, ...]]]]:
+    return {
+        name: [(r.version, r.dependencies) for r in releases]
+        for name, releases in closure.releases.items()
+    }
+
+
+async def test_a_closure_level_reads_the_version_vertices_not_the_edges(
+    store: JanusGraphStore, url: str
+) -> None:
+    await store.write_releases(SAMPLE)
+    before = closure_view(await store.load_closure(["dask"]))
+    assert before["dask"][0][1] == tuple(edge_order(SAMPLE[0].dependencies))
+
+    # Without its edges, the graph still answers a closure from each vertex's `deps`.
+    assert gremlin_http(url, "g.E().hasLabel('DEPENDS_ON').drop().iterate(); 'dropped'")
+    assert await store.dependencies_of([SAMPLE[0].version.key]) == [[]]
+    assert closure_view(await store.load_closure(["dask"])) == before
+
+
+DROP_DEPS = "g.V().hasLabel('PackageVersion').properties('deps').drop().iterate(); 'dropped'"
+WITH_DEPS = "g.V().hasLabel('PackageVersion').has('deps').count()"
+
+
+async def test_versions_stored_before_deps_load_from_edges_until_a_write_restates_them(
+    store: JanusGraphStore, url: str
+) -> None:
+    await store.write_releases(SAMPLE)
+    before = closure_view(await store.load_closure(["dask"]))
+    gremlin_http(url, DROP_DEPS)  # as a graph written by the adapter before `deps`
+    assert gremlin_http(url, WITH_DEPS) == [{"@type": "g:Int64", "@value": 0}]
+    assert closure_view(await store.load_closure(["dask"])) == before
+
+    # Writing them again creates nothing but restates `deps` from the edges.
+    assert not (await store.write_releases(SAMPLE)).changed
+    assert gremlin_http(url, WITH_DEPS) == [{"@type": "g:Int64", "@value": len(SAMPLE)}]
+    gremlin_http(url, "g.E().hasLabel('DEPENDS_ON').drop().iterate(); 'dropped'")
+    assert closure_view(await store.load_closure(["dask"])) == before
+
+
+async def test_deps_follow_edges_added_to_a_stored_version(store: JanusGraphStore) -> None:
+    await store.write_releases([release("app", "1.0", "a>=1")])
+    # Another document declares more for the same version, and within one chunk too.
+    more = [release("app", "1.0", "b; extra == 'x'"), release("app", "1.0", "c", "a>=1")]
+    assert (await store.write_releases(more)).dependencies_created == 2
+    [stored] = (await store.load_closure(["app"])).releases["app"]
+    [edges] = await store.dependencies_of([VersionKey("app", "1.0")])
+    assert stored.dependencies == tuple(edges)
+    assert [d.name for d in stored.dependencies] == ["a", "b", "c"]
 
 
 async def test_concurrent_writers_create_each_element_once(url: str) -> None:

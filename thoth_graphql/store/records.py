@@ -1,4 +1,5 @@
-"""The JSON text in which both adapters keep release files, observations, advisories, analyses."""
+"""The JSON text in which both adapters keep release files and dependency lists,
+observations, advisories, analyses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from thoth_graphql.domain import (
     Analysis,
     AnalysisKind,
     AnalysisStatus,
+    Dependency,
     DistributionFile,
     Installability,
     ObservationSource,
@@ -44,6 +46,19 @@ def files_text(files: Sequence[DistributionFile]) -> str:
 
 def files_from(text: str | None) -> tuple[DistributionFile, ...]:
     return tuple(DistributionFile(**f) for f in json.loads(text)) if text else ()
+
+
+def dependencies_text(dependencies: Sequence[Dependency]) -> str:
+    """A release's dependencies as one JSON text of `[name, specifier, extras, marker]` rows,
+    in the order given; the marker stays null apart from ''."""
+    return _dumps([[d.name, d.specifier, list(d.extras), d.marker] for d in dependencies])
+
+
+def dependencies_from(text: str) -> tuple[Dependency, ...]:
+    return tuple(
+        Dependency(name, specifier, tuple(extras), marker)
+        for name, specifier, extras, marker in json.loads(text)
+    )
 
 
 def environment_text(environment: RuntimeEnvironment) -> str:
