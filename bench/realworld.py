@@ -189,6 +189,9 @@ def advise_server_cold(data_dir: Path, lines: list[str], limit_ms: int) -> tuple
         }
     elif result["unsatisfiable"]:
         answer.outcome = f"unsatisfiable: {result['unsatisfiable']['message'][:100]}"
+    elif result["unresolved"]:
+        names = [u.split(":", 1)[0] for u in result["unresolved"]]
+        answer.outcome = f"missing packages: {', '.join(names[:5])}"
     else:
         answer.outcome = "no answer within limit"
     return ready, answer
