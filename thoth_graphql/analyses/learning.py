@@ -57,6 +57,12 @@ POLL_SECONDS = 0.25
 """How often a round reads the status of its analyses."""
 ALL_VERSIONS = ""
 """The range of a requirement without a specifier: every release."""
+FINAL_RELEASES = ">=0"
+"""What a range without a specifier asks for when only its newest releases are solved:
+the runner takes the newest N of every release, pre-releases too, and a package whose
+newest N are all pre-releases would then have only those known (jupyterlab 4.7.0a2 for
+`jupyterlab`); a specifier filters by pip's rule, pre-releases only when nothing else
+matches."""
 
 
 class LearningStop(enum.Enum):
@@ -157,6 +163,8 @@ def solver_specs(
         if versions_per_range is None and ALL_VERSIONS in wanted:
             wanted = [ALL_VERSIONS]
         for spec in wanted:
+            if spec == ALL_VERSIONS and versions_per_range is not None:
+                spec = FINAL_RELEASES
             try:
                 specs.append(
                     solver_spec(
