@@ -186,7 +186,12 @@ async def test_a_requirement_set_gets_its_frontier_solved_by_range(
     assert asked == [("new", ">=0", 2), ("old", "<2", 2)]  # >=0: final releases first
     assert all(a.parameters["environment"]["python_version"] == "3.12" for a in report.queued)
     again = await schedule_solvers(
-        graph, objects, limit=10, now=NOW, requirements=AdviseRequest(("web",), environment=here)
+        graph,
+        objects,
+        limit=10,
+        now=NOW,
+        versions_per_range=2,
+        requirements=AdviseRequest(("web",), environment=here),
     )
     assert again.queued == ()  # the same ranges were asked for recently
 
