@@ -26,6 +26,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -51,6 +52,9 @@ DEFAULT_MAX_ANALYSES = 200
 MAX_ACTIVE = 8
 """Learnings running at a time in one server process."""
 MAX_ACTIVE_PER_REQUESTER = 2
+UNANSWERED_TRIES = 3
+"""Advise questions a learning asks before it gives up on getting any answer in time
+(a closure still loading answers nothing, and goes on loading for the next one)."""
 KEPT = 100
 """Finished learnings kept for late subscribers, newest last."""
 POLL_SECONDS = 0.25
@@ -75,8 +79,17 @@ class LearningStop(enum.Enum):
     NOT_SOLVED = "NOT_SOLVED"
     """Gaps are left whose ranges were solved or failed already: the index has no such
     release, or the solver could not read it."""
+    TIME_LIMIT = "TIME_LIMIT"
+    """Advise ran out of its time limit before any answer, round after round: the request
+    asks for more than `timeLimitMs` allows."""
     ERROR = "ERROR"
     """The learning itself failed (the graph or the object store); see the message."""
+
+
+class Advisor(Protocol):
+    """What a learning asks its questions of (the store's AdviseService)."""
+
+    async def advise(self, request: AdviseRequest) -> AdviseResult: ...
 
 
 class TooManyLearnings(Exception):
@@ -202,6 +215,10 @@ class Learning:
         self.changed.set()
         self.changed = asyncio.Event()
 
+    def end_if_running(self) -> None:
+        if not self.progress.finished:
+            self.update(stop=LearningStop.ERROR, message="the learning was stopped")
+
     async def next_change(self, seen: Progress) -> Progress:
         """The progress once it differs from `seen`."""
         while self.progress == seen:
@@ -223,7 +240,7 @@ class LearningService:
 
     def __init__(
         self,
-        advisor: AdviseService,
+        advisor: Advisor,
         analyses: AnalysisService,
         *,
         poll_seconds: float = POLL_SECONDS,
@@ -256,6 +273,8 @@ class LearningService:
         learning = Learning(f"learning-{secrets.token_hex(8)}", request, bounds, requester)
         self.learnings[learning.id] = learning
         learning.task = asyncio.create_task(self._run(learning))
+        # Cancelled (the server stops), even before it ran: its subscribers are told.
+        learning.task.add_done_callback(lambda _: learning.end_if_running())
         self._forget_old()
         return learning
 
@@ -267,9 +286,6 @@ class LearningService:
     async def _run(self, learning: Learning) -> None:
         try:
             await self._learn(learning)
-        except asyncio.CancelledError:
-            learning.update(stop=LearningStop.ERROR, message="the server stopped")
-            raise
         except Exception as error:
             log.exception("learning %s failed", learning.id)
             learning.update(stop=LearningStop.ERROR, message=f"the learning failed: {error}")
@@ -278,7 +294,14 @@ class LearningService:
         state = _Round()
         bounds = learning.bounds
         while True:
-            result = await self.advisor.advise(learning.request)
+            result = await self._answer(learning.request)
+            if result is None:
+                learning.update(
+                    stop=LearningStop.TIME_LIMIT,
+                    message=f"advise found no answer within {learning.request.time_limit_ms} "
+                    f"ms, {UNANSWERED_TRIES} times; ask with a larger timeLimitMs",
+                )
+                return
             gaps = tuple(sorted(set(result.missing) | {g.package for g in result.gaps}))
             if result.complete and not result.missing:
                 learning.update(
@@ -327,6 +350,15 @@ class LearningService:
             learning.update(round=learning.progress.round + 1, gaps=gaps)
             ids = await self._ask(learning, state, fresh[:left])
             await self._wait(learning, state, ids)
+
+    async def _answer(self, request: AdviseRequest) -> AdviseResult | None:
+        """An answer (stacks, a proof that none exists, or unknown packages to solve), or
+        None when every try ran out of time with none of them."""
+        for _ in range(UNANSWERED_TRIES):
+            result = await self.advisor.advise(request)
+            if result.stacks or result.unsatisfiable is not None or result.missing:
+                return result
+        return None
 
     async def _ask(
         self, learning: Learning, state: _Round, specs: Sequence[SolverSpec]
