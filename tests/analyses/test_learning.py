@@ -270,3 +270,28 @@ async def test_only_its_requester_may_follow_a_learning(
     assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["NOT_FOUND"]
     # Its own requester still sees it end.
     assert (await follow(running, learning_id, token))[-1]["finished"] is True
+
+
+async def test_a_range_that_no_known_release_meets_is_solved_too(
+    server: tuple[Server, str], index: PackageIndex
+) -> None:
+    running, token = server
+    # Round 1 solves `lib<2` (newest: 1.4) for app; a 2.0, learned with it, needs
+    # `lib<1.2`, which no known release meets: only solving that range finds lib 1.0.
+    index.add_wheel("app", "1.0", requires=["a", "lib<2"])
+    index.add_wheel("a", "2.0", requires=["lib<1.2"])
+    for version in ("1.0", "1.4", "3.0"):
+        index.add_wheel("lib", version)
+    solve(running, token, index, "app")
+
+    messages = await follow(
+        running,
+        learn(running, token, ["app"], indexUrl=index.url, versionsPerRange=1),
+        token,
+    )
+
+    last = messages[-1]
+    assert last["stopReason"] == "COMPLETE", last
+    assert stack(last["result"]) == [("a", "2.0"), ("app", "1.0"), ("lib", "1.0")]
+    assert last["result"]["optimal"] is True
+    assert versions(running, "lib") == ["1.4", "1.0"]

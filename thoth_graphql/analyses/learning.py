@@ -30,7 +30,7 @@ from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from thoth_graphql.advise import AdviseService
+from thoth_graphql.advise import AdviseService, root_names
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
 from thoth_graphql.analyses.service import AnalysisService
@@ -41,7 +41,7 @@ from thoth_graphql.domain import (
     RuntimeEnvironment,
     canonical_name,
 )
-from thoth_graphql.scorer import AdviseRequest, AdviseResult
+from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot
 from thoth_graphql.store.port import AnalysisFilter
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,8 @@ class Advisor(Protocol):
     """What a learning asks its questions of (the store's AdviseService)."""
 
     async def advise(self, request: AdviseRequest) -> AdviseResult: ...
+
+    async def snapshot(self, names: Sequence[str]) -> Snapshot: ...
 
 
 class TooManyLearnings(Exception):
@@ -191,6 +193,34 @@ def solver_specs(
             except InvalidSpec:
                 log.info("learning: %s%s cannot be solved from this index; skipped", name, spec)
     return specs
+
+
+def uncovered(snapshot: Snapshot, request: AdviseRequest, result: AdviseResult) -> set[Range]:
+    """Ranges of known packages that no known release meets, required by a release that
+    could be chosen: the stack's releases and newer ones of its packages (every release
+    of the closure when there is no stack).
+
+    The graph calls a package known once any release of it is solved; a range solved for
+    one requirement (`lib<2`, newest N) says nothing of another (`lib<1.2`), and advise
+    treats a range without known releases as empty, not as a gap."""
+    view = snapshot.view(request.environment)
+    chosen: dict[str, str | None] = dict.fromkeys(snapshot.packages)
+    if result.stacks:
+        chosen = {p.name: p.version for p in result.stacks[0].packages}
+    found: set[Range] = set()
+    for name, version in chosen.items():
+        package = snapshot.packages.get(name)
+        if package is None:
+            continue
+        last = package.position(version) if version is not None else None
+        usable = view.usable(package)
+        for i in range(len(package.versions) if last is None else last + 1):
+            if not usable >> i & 1:
+                continue
+            for edge in view.edges(package, i):
+                if edge.target is not None and edge.bits == 0:
+                    found.add((edge.target.name, str(edge.dependency.specifier)))
+    return found
 
 
 def range_of(spec: SolverSpec) -> Range:
@@ -303,15 +333,9 @@ class LearningService:
                 )
                 return
             gaps = tuple(sorted(set(result.missing) | {g.package for g in result.gaps}))
-            if result.complete and not result.missing:
-                learning.update(
-                    result=result,
-                    gaps=(),
-                    stop=LearningStop.COMPLETE,
-                    message=f"complete after {learning.progress.round} round(s)",
-                )
-                return
             ranges = frontier(result, learning.request.requirements)
+            for name, spec in await self._uncovered(learning.request, result):
+                ranges.setdefault(name, set()).add(spec)
             fresh = [
                 spec
                 for spec in solver_specs(
@@ -322,6 +346,14 @@ class LearningService:
                 )
                 if range_of(spec) not in state.asked
             ]
+            if not fresh and result.complete and not result.missing:
+                learning.update(
+                    result=result,
+                    gaps=(),
+                    stop=LearningStop.COMPLETE,
+                    message=f"complete after {learning.progress.round} round(s)",
+                )
+                return
             left = bounds.max_analyses - len(state.asked)
             if not fresh:
                 failed = [
@@ -350,6 +382,11 @@ class LearningService:
             learning.update(round=learning.progress.round + 1, gaps=gaps)
             ids = await self._ask(learning, state, fresh[:left])
             await self._wait(learning, state, ids)
+
+    async def _uncovered(self, request: AdviseRequest, result: AdviseResult) -> set[Range]:
+        names = [p.name for p in result.stacks[0].packages] if result.stacks else []
+        snapshot = await self.advisor.snapshot(names or root_names(request.requirements))
+        return uncovered(snapshot, request, result)
 
     async def _answer(self, request: AdviseRequest) -> AdviseResult | None:
         """An answer (stacks, a proof that none exists, or unknown packages to solve), or
