@@ -33,7 +33,8 @@ from analyzer_runner.egress import NETWORKS_VARIABLE
 from tests.analyses.conftest import ROOT, Objects, Server, make_token
 
 SETS = {
-    "jupyter": Path("/work/shared/external/uv-requirements/jupyter.in"),
+    # uv's test/requirements/jupyter.in (bench/README.md says where from).
+    "jupyter": Path(__file__).parent / "data" / "requirements" / "jupyter.in",
 }
 ENVIRONMENT = {"pythonVersion": "3.12", "platform": "linux_x86_64"}
 LEARN = """
