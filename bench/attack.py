@@ -227,6 +227,36 @@ class Outcome:
     """The server ended or limited the attack itself (not only the bench's own timeouts)."""
 
 
+def post_at_once(
+    server: Server, body: bytes, clients: int, timeout: float
+) -> list[tuple[str, float]]:
+    """POST one GraphQL body from `clients` threads at once: what each got, and when."""
+    port = int(server.url.rsplit(":", 1)[1])
+    answers: list[tuple[str, float]] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        try:
+            connection.request("POST", "/graphql", body, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            what = f"HTTP {response.status} {_codes(response.read())}"
+        except (OSError, http.client.HTTPException) as error:
+            what = f"no answer ({type(error).__name__})"
+        finally:
+            connection.close()
+        with lock:
+            answers.append((what, time.perf_counter() - started))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 def fragment_bomb(server: Server, seconds: float) -> Outcome:
     fragments = ["fragment F0 on Query { __typename }"]
     for level in range(1, 9):
@@ -234,31 +264,7 @@ def fragment_bomb(server: Server, seconds: float) -> Outcome:
         fragments.append(f"fragment F{level} on Query {{ {spreads} }}")
     document = "query Bomb { ...F8 }\n" + "\n".join(fragments)
     body = json.dumps({"query": document}).encode()
-    port = int(server.url.rsplit(":", 1)[1])
-    answers: list[tuple[str, float]] = []
-    lock = threading.Lock()
-
-    def client() -> None:
-        for _ in range(1):
-            started = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
-            try:
-                connection.request("POST", "/graphql", body, {"Content-Type": "application/json"})
-                response = connection.getresponse()
-                payload = response.read()
-                what = f"HTTP {response.status} {_codes(payload)}"
-            except (OSError, http.client.HTTPException) as error:
-                what = f"no answer ({type(error).__name__})"
-            finally:
-                connection.close()
-            with lock:
-                answers.append((what, time.perf_counter() - started))
-
-    threads = [threading.Thread(target=client) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_at_once(server, body, clients=4, timeout=seconds)
     kinds = Counter(what for what, _ in answers)
     slowest = max(elapsed for _, elapsed in answers)
     refused = all(what.startswith("HTTP 4") or "errors" in what for what, _ in answers) and (
@@ -425,30 +431,7 @@ def advise(server: Server, seconds: float) -> Outcome:
             },
         }
     ).encode()
-    port = int(server.url.rsplit(":", 1)[1])
-    answers: list[tuple[str, float]] = []
-    lock = threading.Lock()
-    limit = max(seconds, 60.0)
-
-    def client() -> None:
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=limit)
-        try:
-            connection.request("POST", "/graphql", body, {"Content-Type": "application/json"})
-            response = connection.getresponse()
-            what = f"HTTP {response.status} {_codes(response.read())}"
-        except (OSError, http.client.HTTPException) as error:
-            what = f"no answer ({type(error).__name__})"
-        finally:
-            connection.close()
-        with lock:
-            answers.append((what, time.perf_counter() - started))
-
-    threads = [threading.Thread(target=client) for _ in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_at_once(server, body, clients=30, timeout=max(seconds, 60.0))
     kinds = Counter(what for what, _ in answers)
     times = sorted(elapsed for _, elapsed in answers)
     summary = ", ".join(f"{n}x {what}" for what, n in kinds.items())

@@ -67,6 +67,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 from thoth_graphql.advise import RELEASES_KEPT, SNAPSHOTS_KEPT
+from thoth_graphql.advise import roots_of as service_roots
 from thoth_graphql.demo import demo_files
 from thoth_graphql.domain import (
     Dependency,
@@ -587,7 +588,10 @@ class Timing:
             what = "unresolved"
         else:
             what = "timeout"
-        return f"{what}, {r.explored} nodes{'' if r.optimal else ', NOT proven'}"
+        if not r.proven:
+            return f"{what}, {r.explored} nodes, NOT proven"
+        gaps = "" if r.complete else f", provisional: {len(r.gaps)} unknown packages could matter"
+        return f"{what}, {r.explored} nodes{gaps}"
 
 
 @dataclass(slots=True)
@@ -630,7 +634,7 @@ class SizeRow:
     def searching(self, repeat: int) -> float:
         """Seconds spent searching, cold and warm."""
         return sum(
-            t.search + (repeat if t.result.optimal else 0) * t.warm
+            t.search + (repeat if t.result.proven else 0) * t.warm
             for m in self.measured
             for t in (m.latest, m.stable)
         )
@@ -642,12 +646,14 @@ class SizeRow:
 
 def roots_of(request: AdviseRequest) -> list[str]:
     """The root packages of a request, as AdviseService keys its snapshots."""
-    return sorted({canonical_name(Requirement(r).name) for r in request.requirements})
+    return [name for name, _ in service_roots(request.requirements)]
 
 
 async def load(store: SqliteGraphStore, request: AdviseRequest) -> tuple[Closure, float]:
+    """The closure as AdviseService loads it: only the extras the roots can request."""
     start = time.perf_counter()
-    closure = await store.load_closure(roots_of(request))
+    roots = service_roots(request.requirements)
+    closure = await store.load_closure([name for name, _ in roots], dict(roots))
     return closure, time.perf_counter() - start
 
 
@@ -658,7 +664,7 @@ def timed(closure: Closure, request: AdviseRequest, repeat: int) -> Timing:
     built = time.perf_counter()
     result = advise(snapshot, request)
     search = time.perf_counter() - built
-    if not result.optimal:
+    if not result.proven:
         # Out of time: again it would stop at its deadline, as every such search measured
         # warm did in trial runs; its warm time is its time limit.
         limit = request.time_limit_ms or DEFAULT_TIME_LIMIT_MS
@@ -849,7 +855,7 @@ def summary(rows: list[SizeRow]) -> None:
             f"{statistics.median(m.edges for m in ms):,.0f}"
         )
         proven = (
-            f"{sum(m.latest.result.optimal for m in ms)} {sum(m.stable.result.optimal for m in ms)}"
+            f"{sum(m.latest.result.proven for m in ms)} {sum(m.stable.result.proven for m in ms)}"
             f"/{len(ms)}"
         )
         print(
@@ -862,7 +868,9 @@ def summary(rows: list[SizeRow]) -> None:
     print(
         "cold = load_closure + Snapshot.from_closure + first advise on that fresh snapshot; "
         "warm = advise again on it (AdviseService's cache), median of repeats; a search out "
-        "of time (not proven) is not repeated: its warm time is its time limit. "
+        "of time (not proven) is not repeated: its warm time is its time limit. proven: the "
+        "engine finished (the answer is best over what the graph knows; `provisional` ones "
+        "also name unknown packages that could change it). "
         "snapshot MB: tracemalloc of the "
         "largest closure's snapshot and view after a search. RSS: the process's peak so far."
     )

@@ -68,3 +68,21 @@ def test_an_unknown_package_no_better_stack_needs_changes_nothing() -> None:
     versions, result = chosen(releases)
     assert versions["c"] == "2.0"
     assert result.optimal and result.complete and result.gaps == ()
+
+
+def test_a_clash_that_remains_whatever_the_unknown_is_explained_past_it() -> None:
+    # Every web release needs an unknown package, but even if it fitted, the request
+    # clashes on util: the answer is final, and the explanation names util, not the gap.
+    releases = [
+        release("web", "1.0", "ghost", "util<2"),
+        release("util", "1.0"),
+        release("util", "2.0"),
+    ]
+    result = advise(
+        Snapshot.from_releases(releases),
+        AdviseRequest(("web", "util>=2"), environment=HERE),
+    )
+    assert result.stacks == () and result.optimal and result.complete and result.gaps == ()
+    assert result.unsatisfiable is not None
+    assert result.unsatisfiable.packages == ("util",)
+    assert not any("ghost" in chain for chain in result.unsatisfiable.conflicts)

@@ -182,3 +182,33 @@ def test_an_explanation_out_of_budget_still_answers_without_searching() -> None:
     full = ask(snapshot, "app", "tool")
     assert full.unsatisfiable is not None and "lib" in full.unsatisfiable.packages
     assert encoding_of(view) is encoding_of(view)
+
+
+def test_a_repeated_unsatisfiable_question_is_explained_once() -> None:
+    snapshot = Snapshot.from_releases(
+        [
+            release("app", "1.0", "lib<2"),
+            release("tool", "1.0", "lib>=2"),
+            release("lib", "1.0"),
+            release("lib", "2.0"),
+        ]
+    )
+    first = ask(snapshot, "app", "tool")
+    # A constraint on a package nothing requires changes nothing: the same explanation.
+    again = ask(snapshot, "app", "tool", constraints=("unrelated<1",))
+    assert first.unsatisfiable is not None
+    assert again.unsatisfiable is first.unsatisfiable
+
+
+def test_encoding_a_large_closure_stops_at_the_time_limit_and_goes_on_next_time() -> None:
+    releases = [
+        release(f"pkg{i}", f"{v}.0", f"pkg{i + 1}>={v}") for i in range(3000) for v in (1, 2)
+    ]
+    releases += [release("pkg3000", "1.0"), release("pkg3000", "2.0")]
+    snapshot = Snapshot.from_releases(releases)
+    cut = ask(snapshot, "pkg0", time_limit_ms=1)
+    assert cut.stacks == () and not cut.proven and not cut.optimal
+    # The next request finds the encoding half built, finishes it and answers right.
+    full = ask(snapshot, "pkg0", time_limit_ms=120_000)
+    assert full.optimal and set(versions(full).values()) == {"2.0"}
+    assert stack_problems(snapshot, ("pkg0",), full.stacks[0], HERE) == []

@@ -65,18 +65,39 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
         if found.solution is not None:
             stack = _stack(view, found.solution, objective)
             return _honest(
-                AdviseResult(stacks=(stack,), optimal=found.complete, explored=found.questions),
+                AdviseResult(
+                    stacks=(stack,),
+                    optimal=found.complete,
+                    proven=found.complete,
+                    explored=found.questions,
+                ),
                 gaps,
             )
         roots = found.conflicting_roots
         explored = found.questions
     else:
-        search = Search(view, demands.roots, demands.limits, objective, request.count, budget)
-        outcome = search.run()
+        # The branch and bound search, asking the SAT engine before each candidate whether
+        # a valid stack still exists with it: it then never walks into a dead branch.
+        with Lexicographic(encoding, demands, objective, budget).posed() as feasible:
+            search = Search(
+                view,
+                demands.roots,
+                demands.limits,
+                objective,
+                request.count,
+                budget,
+                feasible=feasible,
+            )
+            outcome = search.run()
         if outcome.solutions:
             stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
             gaps = _gaps_near(view, outcome.solutions)
-            result = AdviseResult(stacks=stacks, optimal=outcome.complete, explored=outcome.nodes)
+            result = AdviseResult(
+                stacks=stacks,
+                optimal=outcome.complete,
+                proven=outcome.complete,
+                explored=outcome.nodes,
+            )
             return _honest(result, gaps)
         roots = None
         if outcome.complete:
@@ -86,7 +107,12 @@ def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> Ad
     if roots is None:
         # Out of time before any stack: neither a stack nor a proof that none exists.
         return _honest(AdviseResult(optimal=False, explored=explored), gaps)
-    result = _unsatisfiable(view, demands, roots, objective, encoding, budget, explored)
+    # With no gaps, no stack exists even if every unknown package fitted: the explanation
+    # then looks past unknown packages for the clash that remains.
+    unknown_fits = not gaps
+    result = _unsatisfiable(
+        view, demands, roots, objective, encoding, budget, explored, unknown_fits
+    )
     return _honest(result, gaps)
 
 
@@ -143,11 +169,24 @@ def _unsatisfiable(
     encoding: Encoding,
     budget: Budget,
     explored: int,
+    unknown_fits: bool,
 ) -> AdviseResult:
     def admits(package: PackageIndex, bits: int, extras: tuple[str, ...]) -> bool:
-        return encoding.admits(package, bits, extras, budget)
+        return encoding.admits(package, bits, extras, budget, unknown_fits)
 
-    unsatisfiable = explain(view, demands, roots, objective, admits, budget)
+    # The same clash is explained once per view: a repeated question (or one that adds
+    # only constraints that change nothing) costs no second walk down the chains.
+    key = (
+        tuple(r.text for r in roots),
+        tuple(limit.text for limit in demands.limits),
+        tuple(sorted(objective.excluded.items())),
+        unknown_fits,
+    )
+    unsatisfiable = encoding.explanations.get(key)
+    if unsatisfiable is None:
+        unsatisfiable = explain(view, demands, roots, objective, admits, budget, unknown_fits)
+        if not budget.expired():  # an explanation cut short is not kept
+            encoding.remember_explanation(key, unsatisfiable)
     missing = tuple(
         name
         for name in unsatisfiable.packages
@@ -160,6 +199,7 @@ def _unsatisfiable(
         unsatisfiable=unsatisfiable,
         unresolved=unresolved,
         optimal=True,
+        proven=True,
         missing=missing,
         explored=explored,
     )

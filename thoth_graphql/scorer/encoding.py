@@ -21,7 +21,8 @@ unless it pins the package itself.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
@@ -29,12 +30,17 @@ from pysat.solvers import Solver
 from thoth_graphql.scorer.bitset import members
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+from thoth_graphql.scorer.types import Unsatisfiable
 
 SOLVER = "cadical195"
 """CaDiCaL 1.9.5 through PySAT: incremental, with assumptions and unsat cores."""
 
-_CONFLICTS_PER_SLICE = 2000
-"""Conflicts per SAT call between two looks at the budget."""
+_CONFLICTS_PER_SLICE = 500
+"""Conflicts per SAT call between two looks at the budget (CaDiCaL holds the GIL while it
+runs, so a slice is also how long the event loop may wait: a few milliseconds)."""
+_EXPLANATIONS_KEPT = 64
+_PACKAGES_PER_LOOK = 16
+"""Packages encoded between two looks at the budget."""
 
 Into = tuple[int, int, str, Edge]
 """A dependency on a package: (requiring package id, its version, extra or "", edge)."""
@@ -63,6 +69,8 @@ class Encoding:
         self.unknown: dict[str, int] = {}
         """unknown package name -> its variable: 'assume it would fit'."""
         self.phases: list[int] = []
+        self.explanations: OrderedDict[Hashable, Unsatisfiable] = OrderedDict()
+        """Explanations of unsatisfiable requests over this view, most recent last."""
 
     # -- variables ------------------------------------------------------------------------
 
@@ -114,13 +122,21 @@ class Encoding:
 
     # -- building -----------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Write the clauses of every package and extra reached since the last flush."""
+    def flush(self, budget: Budget) -> bool:
+        """Write the clauses of every package and extra reached since the last flush;
+        False when the budget ran out first. The rest stays queued for the next request,
+        and nothing may be solved until a flush has finished: a package with variables but
+        no clauses yet would be unconstrained."""
         while self._pending or self._pending_extras:
+            if budget.expired():
+                return False
             while self._pending:
                 self._encode_package(self._pending.pop())
+                if len(self._pending) % _PACKAGES_PER_LOOK == 0 and budget.expired():
+                    return False
             while self._pending_extras:
                 self._encode_extra(*self._pending_extras.pop())
+        return True
 
     def _allocate(self, p: int) -> int:
         package = self.view.snapshot.by_id[p]
@@ -219,26 +235,38 @@ class Encoding:
         return None
 
     def admits(
-        self, package: PackageIndex, bits: int, extras: tuple[str, ...], budget: Budget
+        self,
+        package: PackageIndex,
+        bits: int,
+        extras: tuple[str, ...],
+        budget: Budget,
+        unknown_fits: bool = False,
     ) -> bool:
         """Whether some valid stack has a release of `package` in `bits` with `extras`:
-        False is a proof that none has; running out of time answers True."""
+        False is a proof that none has; running out of time answers True. With
+        `unknown_fits`, packages the graph does not know are assumed to fit."""
         with self.lock:
             selector = self.new_var()
-            admitted = bits & self.view.usable(package)
-            self.add([-selector, *(self.release(package.id, v) for v in members(admitted))])
-            for extra in extras:
-                self.add([-selector, self.extra_var(package.id, extra)])
-            self.flush()
-            assumptions = [
-                selector,
-                *(-tail for tail in self._yank_tails.values()),
-                *(-unknown for unknown in self.unknown.values()),
-            ]
             try:
+                admitted = bits & self.view.usable(package)
+                self.add([-selector, *(self.release(package.id, v) for v in members(admitted))])
+                for extra in extras:
+                    self.add([-selector, self.extra_var(package.id, extra)])
+                if not self.flush(budget):
+                    return True  # not encoded in time: nothing proven
+                assumptions = [selector, *(-tail for tail in self._yank_tails.values())]
+                if not unknown_fits:
+                    assumptions += [-unknown for unknown in self.unknown.values()]
                 return self.solve(assumptions, budget) is not False
             finally:
                 self.add([-selector])
+
+    def remember_explanation(self, key: Hashable, unsatisfiable: Unsatisfiable) -> None:
+        with self.lock:
+            self.explanations[key] = unsatisfiable
+            self.explanations.move_to_end(key)
+            while len(self.explanations) > _EXPLANATIONS_KEPT:
+                self.explanations.popitem(last=False)
 
     def close(self) -> None:
         self.solver.delete()

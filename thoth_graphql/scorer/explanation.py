@@ -40,6 +40,7 @@ def explain(
     objective: Objective,
     admits: Admits,
     budget: Budget,
+    unknown_fits: bool = False,
 ) -> Unsatisfiable:
     """The Unsatisfiable answer for a request whose minimal conflicting roots are known."""
     chains: list[str] = []
@@ -67,7 +68,7 @@ def explain(
     if not chains:
         minimal = Demands(roots=roots, limits=demands.limits)
         share = budget.share(_CLASH_SHARE, _CLASH_SECONDS)
-        search = Search(view, minimal.roots, minimal.limits, objective, 1, share)
+        search = Search(view, minimal.roots, minimal.limits, objective, 1, share, unknown_fits)
         sites = search.run().conflict_sites
         if sites and not budget.expired():
             top = max(sites.values())

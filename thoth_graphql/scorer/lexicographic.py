@@ -23,7 +23,8 @@ clause for this request and the descent starts again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members, newest
@@ -59,6 +60,20 @@ class LexicographicOutcome:
     """SAT calls made (for benches and tests)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """A request as posed to the solver: its selectors and the assumptions to solve under."""
+
+    common: int
+    """Switches on the request's constraints and exclusions."""
+    roots: dict[int, RootDemand]
+    """selector -> the root requirement it switches on."""
+    base: list[int]
+    """Everything on, unknown packages ruled out: what the answer is computed under."""
+    relaxed: list[int]
+    """The same with unknown packages free to fit: the honesty check."""
+
+
 class Lexicographic:
     """One LATEST question over an encoding, holding the encoding's lock while it runs."""
 
@@ -78,7 +93,7 @@ class Lexicographic:
     def run(self) -> LexicographicOutcome:
         with self.encoding.lock:
             try:
-                self._run()
+                self._run(self._pose())
             except _OutOfTime:
                 self.outcome.complete = False
                 if self.encoding.missing and self.outcome.closure_complete:
@@ -86,13 +101,33 @@ class Lexicographic:
                     self.outcome.closure_complete = False
                     self.outcome.gaps = self._gaps(None)
             finally:
-                for selector in self._selectors:
-                    self.encoding.add([-selector])  # this request's clauses are gone
+                self._withdraw()
         return self.outcome
+
+    @contextmanager
+    def posed(self) -> Iterator[Callable[[dict[int, int]], bool]]:
+        """The request posed to the solver, for another engine to ask, while it runs,
+        whether chosen releases can still be part of a valid stack (False is a proof that
+        they cannot; out of time answers True)."""
+        with self.encoding.lock:
+            try:
+                question = self._pose()
+
+                def feasible(chosen: dict[int, int]) -> bool:
+                    release = self.encoding.release
+                    picks = [release(p, v) for p, v in chosen.items()]
+                    answer = self.encoding.solve([*question.base, *picks], self.budget)
+                    return answer is not False
+
+                yield feasible
+            finally:
+                self._withdraw()
 
     # -- the question ---------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _pose(self) -> _Question:
+        """Add the request's clauses under fresh selectors: its roots, its constraints and
+        its exclusions; the assumptions that switch them on."""
         encoding = self.encoding
         common = self._selector()
         roots = {self._selector(): root for root in self.demands.roots}
@@ -105,17 +140,30 @@ class Lexicographic:
         for p, mask in self.objective.excluded.items():
             for v in members(mask):
                 encoding.add([-common, -encoding.release(p, v)])
-        encoding.flush()
+        if not encoding.flush(self.budget):
+            raise _OutOfTime  # the encoding goes on with the next request
         encoding.apply_phases()
         self.outcome.missing = set(encoding.missing)
         pinned = {r.package.id for r in self.demands.roots if r.pinned}
         relaxed = [common, *roots]
         relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
         base = relaxed + [-unknown for unknown in encoding.unknown.values()]
+        return _Question(common, roots, base, relaxed)
+
+    def _withdraw(self) -> None:
+        for selector in self._selectors:
+            self.encoding.add([-selector])  # this request's clauses are gone
+        self._selectors.clear()
+
+    def _run(self, question: _Question) -> None:
+        common, roots, base, relaxed = (
+            question.common,
+            question.roots,
+            question.base,
+            question.relaxed,
+        )
         if not self._solve(base):
-            self.outcome.conflicting_roots = self._minimal_roots(base, roots)
-            self._check_gaps(relaxed, None)
-            self.outcome.complete = True
+            self._no_stack(base, relaxed, roots)
             return
         for _ in range(_RESTARTS):
             solution = self._descend(base)
@@ -125,11 +173,19 @@ class Lexicographic:
                 self.outcome.complete = True
                 return
             if not self._solve(base):
-                self.outcome.conflicting_roots = self._minimal_roots(base, roots)
-                self._check_gaps(relaxed, None)
-                self.outcome.complete = True
+                self._no_stack(base, relaxed, roots)
                 return
         raise _OutOfTime
+
+    def _no_stack(self, base: list[int], relaxed: list[int], roots: dict[int, RootDemand]) -> None:
+        """No stack over what the graph knows: whether unknown packages could change
+        that, and the minimal roots that clash under the same assumption, so that the
+        explanation shows the gap, or the clash that remains whatever fills it."""
+        self._check_gaps(relaxed, None)
+        clashing = base if self.outcome.gaps else relaxed
+        self._solve(clashing)  # no stack again: its core seeds the shrinking
+        self.outcome.conflicting_roots = self._minimal_roots(clashing, roots)
+        self.outcome.complete = True
 
     def _check_gaps(self, relaxed: list[int], found: Solution | None) -> None:
         """Whether knowing the unknown packages could change the answer, and which."""

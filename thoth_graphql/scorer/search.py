@@ -11,6 +11,7 @@ proven to hold no stack, so it never changes which stack is found first.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members
@@ -106,12 +107,21 @@ class Search:
         objective: Objective,
         count: int = 1,
         budget: Budget | None = None,
+        unknown_fits: bool = False,
+        feasible: Callable[[dict[int, int]], bool] | None = None,
     ) -> None:
         self.view = view
         self.packages = view.snapshot.by_id
         self.objective = objective
         self.count = max(1, count)
         self.budget = budget
+        self.unknown_fits = unknown_fits
+        self.feasible = feasible
+        """An oracle (the SAT engine): can these chosen releases still be part of a valid
+        stack? Asked before each candidate, so the search only enters branches that hold
+        one, and backtracks only for the bound."""
+        """Take dependencies on packages the graph does not know as met (for explaining
+        a clash that remains whatever they turn out to be)."""
         n = len(self.packages)
         self.dom = [-1] * n  # -1: not touched in this search yet
         self.chosen = [-1] * n
@@ -187,7 +197,7 @@ class Search:
     def _conflict_at(self, p: int) -> None:
         self.conflict_sites[p] = self.conflict_sites.get(p, 0) + 1
         self.conflicts += 1
-        if self.conflicts == _THRASHING:
+        if self.conflicts == _THRASHING and not self.unknown_fits:
             self._learn_dead_releases()
         self.clashes[p] = [(c.requirer, c.text) for c in self.cons[p]]
         v = self.chosen[p]
@@ -258,6 +268,8 @@ class Search:
         for edge in edges:
             target = edge.target
             if target is None:
+                if self.unknown_fits:
+                    continue
                 self.missing.add(edge.target_name)
                 self.missing_by.setdefault(edge.target_name, set()).add((p, edge.text))
                 return because
@@ -414,6 +426,11 @@ class Search:
                 why.update(range(1, lvl))
                 pure = False
                 continue
+            if self.feasible is not None and not self._holds_a_stack(p, v):
+                # Refuted by the oracle from every choice made so far: no learning.
+                why.update(range(1, lvl))
+                pure = False
+                continue
             conflict = self._nogood_hit(p, v)
             if conflict is None:
                 conflict = self._assign(p, v, lvl)
@@ -451,6 +468,12 @@ class Search:
         self.decided.pop()
         self._impure = not pure
         return why
+
+    def _holds_a_stack(self, p: int, v: int) -> bool:
+        assert self.feasible is not None
+        chosen = {q: self.chosen[q] for q in self.decided[:-1]}
+        chosen[p] = v
+        return self.feasible(chosen)
 
     def _learn(self, p: int, v: int, levels: set[int]) -> None:
         """Remember that version v of p fails with the choices at these levels."""

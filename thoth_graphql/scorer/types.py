@@ -156,6 +156,9 @@ class AdviseResult:
     optimal: bool = False
     missing: tuple[str, ...] = ()
     """Canonical names of required packages the graph does not know (to be solved)."""
+    proven: bool = False
+    """Whether the engine finished within the time limit: the stacks are the best, or no
+    stack exists, over what the graph knows (`optimal` adds `complete` to that)."""
     complete: bool = True
     """Whether the answer holds however the gaps are filled: nothing the graph does not
     know could change it. `optimal` is only true when this is."""

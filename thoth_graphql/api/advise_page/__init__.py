@@ -8,9 +8,7 @@ loaded from elsewhere, and no inline script runs (the Content-Security-Policy fo
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib import resources
@@ -22,6 +20,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
+from thoth_graphql.api.vendored import Asset, read_manifest
+
 PAGE_PATH = "/app"
 STATIC_PATH = "/app/static"
 GRAPHQL_PATH = "/graphql"
@@ -29,29 +29,10 @@ GRAPHQL_PATH = "/graphql"
 _HERE = resources.files(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """One vendored file of an npm package, as the manifest lists it."""
-
-    package: str
-    version: str
-    file: str
-    integrity: str
-
-    @property
-    def path(self) -> str:
-        """Its URL path below STATIC_PATH, and its place below static/."""
-        return f"{self.package}@{self.version}/{self.file}"
-
-    def read(self) -> bytes:
-        return _HERE.joinpath("static", *self.path.split("/")).read_bytes()
-
-
 @cache
 def manifest() -> tuple[Asset, ...]:
     """The vendored libraries, in the order the page loads them."""
-    listed = json.loads(_HERE.joinpath("assets.json").read_text(encoding="utf-8"))["assets"]
-    return tuple(Asset(a["package"], a["version"], a["file"], a["integrity"]) for a in listed)
+    return read_manifest(_HERE)
 
 
 @cache

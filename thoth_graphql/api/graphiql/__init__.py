@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import json
-from dataclasses import dataclass
 from functools import cache, partial
 from html import escape
 from importlib import resources
@@ -22,41 +20,19 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from thoth_graphql.api.vendored import Asset, read_manifest
+
 ASSETS_PATH = "/graphiql"
 """Where the app mounts `GraphiQLAssets`; the page loads its assets from below it."""
 
-_MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _HERE = resources.files(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """One vendored file of an npm package, as the manifest lists it."""
-
-    package: str
-    version: str
-    file: str
-    integrity: str
-
-    @property
-    def path(self) -> str:
-        """Its URL path below ASSETS_PATH, and its place below static/."""
-        return f"{self.package}@{self.version}/{self.file}"
-
-    @property
-    def media_type(self) -> str:
-        return _MEDIA_TYPES[self.file[self.file.rindex(".") :]]
-
-    def read(self) -> bytes:
-        return _HERE.joinpath("static", *self.path.split("/")).read_bytes()
 
 
 @cache
 def manifest() -> tuple[Asset, ...]:
     """The vendored assets, in the order the page loads them."""
-    listed = json.loads(_HERE.joinpath("assets.json").read_text(encoding="utf-8"))["assets"]
-    return tuple(Asset(a["package"], a["version"], a["file"], a["integrity"]) for a in listed)
+    return read_manifest(_HERE)
 
 
 @cache
