@@ -33,8 +33,8 @@ from analyzer_runner.egress import NETWORKS_VARIABLE
 from tests.analyses.conftest import ROOT, Objects, Server, make_token
 
 SETS = {
-    # uv's test/requirements/jupyter.in (bench/README.md says where from).
-    "jupyter": Path(__file__).parent / "data" / "requirements" / "jupyter.in",
+    # uv's requirement sets, as bench/corpus keeps them (bench/README.md says where from).
+    "jupyter": Path(__file__).parent / "corpus" / "requirements" / "jupyter.in",
 }
 ENVIRONMENT = {"pythonVersion": "3.12", "platform": "linux_x86_64"}
 LEARN = """
