@@ -334,18 +334,13 @@ class LearningService:
                 return
             gaps = tuple(sorted(set(result.missing) | {g.package for g in result.gaps}))
             ranges = frontier(result, learning.request.requirements)
-            for name, spec in await self._uncovered(learning.request, result):
-                ranges.setdefault(name, set()).add(spec)
-            fresh = [
-                spec
-                for spec in solver_specs(
-                    ranges,
-                    environment=learning.request.environment,
-                    versions_per_range=bounds.versions_per_range,
-                    index_url=bounds.index_url,
-                )
-                if range_of(spec) not in state.asked
-            ]
+            fresh = self._fresh(learning, state, ranges)
+            if not fresh:
+                # Only once the unknown packages are solved: a provisional stack leaves
+                # out releases for what they need, and would send us after their ranges.
+                for name, spec in await self._uncovered(learning.request, result):
+                    ranges.setdefault(name, set()).add(spec)
+                fresh = self._fresh(learning, state, ranges)
             if not fresh and result.complete and not result.missing:
                 learning.update(
                     result=result,
@@ -382,6 +377,18 @@ class LearningService:
             learning.update(round=learning.progress.round + 1, gaps=gaps)
             ids = await self._ask(learning, state, fresh[:left])
             await self._wait(learning, state, ids)
+
+    def _fresh(
+        self, learning: Learning, state: _Round, ranges: dict[str, set[str]]
+    ) -> list[SolverSpec]:
+        """The specs of `ranges` this learning has not asked for yet."""
+        specs = solver_specs(
+            ranges,
+            environment=learning.request.environment,
+            versions_per_range=learning.bounds.versions_per_range,
+            index_url=learning.bounds.index_url,
+        )
+        return [spec for spec in specs if range_of(spec) not in state.asked]
 
     async def _uncovered(self, request: AdviseRequest, result: AdviseResult) -> set[Range]:
         names = [p.name for p in result.stacks[0].packages] if result.stacks else []
