@@ -602,20 +602,73 @@ async def _graph_sync(
     type=click.FloatRange(min=0),
     help="Days before a package whose solving was asked for is asked for again.",
 )
+@click.option(
+    "-r",
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, path_type=Path),
+    help="Solve this project's frontier instead (requirements.txt/.in, pyproject.toml, "
+    "Pipfile): the unknown packages its advise answer names, for the version ranges that "
+    "reach them.",
+)
+@click.option("--python-version", help='The environment solved for, e.g. "3.12".')
+@click.option("--platform", help="The platform tag solved for, e.g. linux_x86_64.")
+@click.option(
+    "--versions-per-range",
+    type=click.IntRange(min=1),
+    help="Solve at most this many releases of each range, newest first (default: all).",
+)
+@click.option("--index-url", help="The PEP 503 index to solve from (default: PyPI).")
 def schedule_solvers(
-    data_dir: Path, graph_url: str | None, objects_url: str | None, limit: int, retry_after: float
+    data_dir: Path,
+    graph_url: str | None,
+    objects_url: str | None,
+    limit: int,
+    retry_after: float,
+    requirements_file: Path | None,
+    python_version: str | None,
+    platform: str | None,
+    versions_per_range: int | None,
+    index_url: str | None,
 ) -> None:
-    """Queue solver analyses for packages the graph names but has no releases of."""
+    """Queue solver analyses for packages the graph names but has no releases of, or for
+    a requirement set's frontier (-r)."""
     from datetime import timedelta
 
+    from thoth_graphql.advise import server_environment
     from thoth_graphql.analyses.schedule import run_scheduler
+    from thoth_graphql.client.requirements_file import ProjectFileError
+    from thoth_graphql.domain import RuntimeEnvironment
+    from thoth_graphql.scorer import AdviseRequest
 
+    environment = None
+    if python_version or platform or requirements_file:
+        here = server_environment()
+        environment = RuntimeEnvironment(
+            python_version=python_version or here.python_version,
+            platform=platform or here.platform,
+        )
+    requirements = None
+    if requirements_file is not None:
+        from thoth_graphql.client.project import read_project
+
+        try:
+            project = read_project(requirements_file)
+        except ProjectFileError as error:
+            raise click.UsageError(str(error)) from error
+        requirements = AdviseRequest(
+            project.requirements, project.constraints, environment or RuntimeEnvironment()
+        )
     report = asyncio.run(
         run_scheduler(
             _store(graph_url, data_dir),
             _objects_url(objects_url, data_dir),
             limit=limit,
             retry_after=timedelta(days=retry_after),
+            index_url=index_url,
+            environment=environment,
+            versions_per_range=versions_per_range,
+            requirements=requirements,
         )
     )
     click.echo(report.summary())

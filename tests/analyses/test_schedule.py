@@ -3,12 +3,15 @@ once, at most `limit` per run, and not again while one was asked recently."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.analyses.conftest import thoth
+from tests.documents import solver_document
 from thoth_graphql.analyses.schedule import schedule_solvers, unreleased_packages
 from thoth_graphql.domain import (
     Analysis,
@@ -17,9 +20,11 @@ from thoth_graphql.domain import (
     Dependency,
     PackageVersion,
     Release,
+    RuntimeEnvironment,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.objects import ObjectStore, get_json, open_object_store, request_key
+from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.port import AnalysisFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
 
@@ -147,3 +152,86 @@ async def test_a_run_is_not_held_back_by_the_api_rate_limit(
 async def test_the_limit_must_be_positive(graph: SqliteGraphStore, objects: ObjectStore) -> None:
     with pytest.raises(ValueError, match="limit"):
         await schedule_solvers(graph, objects, limit=0)
+
+
+async def frontier_graph(graph: SqliteGraphStore) -> None:
+    # web needs `old<2` and `new`, both unknown; `old` also by an older, unchosen release.
+    await graph.write_releases(
+        [
+            Release(PackageVersion("web", "2.0"), (Dependency("old", "<2"), Dependency("new"))),
+            Release(PackageVersion("web", "1.0"), (Dependency("old", ">=3"),)),
+        ]
+    )
+
+
+async def test_a_requirement_set_gets_its_frontier_solved_by_range(
+    graph: SqliteGraphStore, objects: ObjectStore
+) -> None:
+    await frontier_graph(graph)
+    here = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
+    report = await schedule_solvers(
+        graph,
+        objects,
+        limit=10,
+        now=NOW,
+        environment=here,
+        versions_per_range=2,
+        requirements=AdviseRequest(("web",), environment=here),
+    )
+    asked = [
+        (a.parameters["package_name"], a.parameters["version_spec"], a.parameters["max_versions"])
+        for a in report.queued
+    ]
+    # Not the unreleased packages of the whole graph (aa..dd): the frontier of `web` only.
+    assert asked == [("new", ">=0", 2), ("old", "<2", 2)]  # >=0: final releases first
+    assert all(a.parameters["environment"]["python_version"] == "3.12" for a in report.queued)
+    again = await schedule_solvers(
+        graph,
+        objects,
+        limit=10,
+        now=NOW,
+        versions_per_range=2,
+        requirements=AdviseRequest(("web",), environment=here),
+    )
+    assert again.queued == ()  # the same ranges were asked for recently
+
+
+def test_schedule_solvers_takes_a_requirements_file_and_an_environment(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    document = json.dumps(
+        solver_document(
+            result={
+                "tree": [
+                    {
+                        "package_name": "web",
+                        "package_version": "2.0",
+                        "index_url": "https://pypi.org/simple",
+                        "dependencies": [{"package_name": "old", "specifier": "<2"}],
+                    }
+                ]
+            }
+        )
+    )
+    (tmp_path / "web.json").write_text(document)
+    thoth("ingest", "--data-dir", str(data_dir), str(tmp_path / "web.json"))
+    requirements = tmp_path / "requirements.in"
+    requirements.write_text("web\n")
+    out = thoth(
+        "schedule-solvers",
+        "--data-dir",
+        str(data_dir),
+        "-r",
+        str(requirements),
+        "--python-version",
+        "3.12",
+        "--platform",
+        "linux_x86_64",
+        "--versions-per-range",
+        "3",
+    )
+    assert "1 solver analyses queued" in out
+    [request] = [json.loads(p.read_text()) for p in (data_dir / "objects").rglob("*.json")]
+    parameters = request["parameters"]
+    assert (parameters["package_name"], parameters["version_spec"]) == ("old", "<2")
+    assert parameters["max_versions"] == 3
+    assert parameters["environment"] == {"python_version": "3.12", "platform": "linux_x86_64"}

@@ -8,6 +8,10 @@ those without releases, leaves out those whose solving was asked recently (queue
 running, or requested within `retry_after`, whatever its outcome: a package that does
 not exist on the index must not be asked for every hour) and queues at most `limit`
 solver analyses, in name order. The dispatcher runs them like any other request.
+
+Given a requirement set instead, a run solves that set's frontier: the unknown packages
+its advise answer names, each for the version ranges that reach it (as a learning does,
+`thoth_graphql.analyses.learning`), leaving out the ranges asked for recently.
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from thoth_graphql.advise import advise_service_for
+from thoth_graphql.analyses.learning import Range, frontier, range_of, solver_specs
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
 from thoth_graphql.analyses.service import AnalysisService
-from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus
+from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus, RuntimeEnvironment
 from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.objects.port import ObjectStore
 from thoth_graphql.objects.url import open_object_store
+from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter, GraphStore
 
 REQUESTER = "schedule-solvers"
@@ -69,15 +76,25 @@ async def unreleased_packages(store: GraphStore, *, page: int = PAGE) -> AsyncGe
 async def recently_asked(store: GraphStore, since: str, *, page: int = PAGE) -> set[str]:
     """Packages with a solver analysis that is queued or running, or was created at or
     after `since` (a UTC timestamp as `utc_timestamp` writes it)."""
-    asked: set[str] = set()
+    return {name for name, _ in await recently_asked_ranges(store, since, page=page)}
+
+
+async def recently_asked_ranges(store: GraphStore, since: str, *, page: int = PAGE) -> set[Range]:
+    """The (package, version specifier) pairs of `recently_asked`'s analyses."""
+    asked: set[Range] = set()
+
+    def add(analysis: Analysis) -> None:
+        spec = analysis.parameters.get("version_spec")
+        asked.add((str(analysis.parameters.get("package_name")), str(spec or "")))
+
     for status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
         async for analysis in _solver_analyses(store, status, page):
-            asked.add(str(analysis.parameters.get("package_name")))
+            add(analysis)
     async with aclosing(_solver_analyses(store, None, page)) as newest_first:
         async for analysis in newest_first:
             if (analysis.created_at or "") < since:
                 break  # everything after this one is older still
-            asked.add(str(analysis.parameters.get("package_name")))
+            add(analysis)
     return asked
 
 
@@ -105,11 +122,19 @@ async def schedule_solvers(
     now: datetime | None = None,
     index_url: str | None = None,
     page: int = PAGE,
+    environment: RuntimeEnvironment | None = None,
+    versions_per_range: int | None = None,
+    requirements: AdviseRequest | None = None,
 ) -> ScheduleReport:
-    """Queue solver analyses for up to `limit` unreleased packages not asked recently."""
+    """Queue solver analyses for up to `limit` unreleased packages not asked recently, or,
+    given `requirements`, for the ranges of that set's frontier not asked recently."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     since = utc_timestamp((now or datetime.now(UTC)) - retry_after)
+    if requirements is not None:
+        return await _schedule_frontier(
+            store, objects, requirements, since, limit, index_url, versions_per_range, page
+        )
     asked = await recently_asked(store, since, page=page)
     unknown = recent = 0
     specs: list[SolverSpec] = []
@@ -120,17 +145,53 @@ async def schedule_solvers(
                 recent += 1
                 continue
             try:
-                specs.append(solver_spec(name, index_url=index_url))
+                specs.append(
+                    solver_spec(
+                        name,
+                        index_url=index_url,
+                        environment=environment,
+                        max_versions=versions_per_range,
+                    )
+                )
             except InvalidSpec:
                 continue  # a name no index can hold; solving it cannot succeed
             if len(specs) == limit:
                 break  # the walk stops here: at PyPI's size it is not cheap
+    return ScheduleReport(unknown, recent, await _queue(store, objects, specs))
+
+
+async def _schedule_frontier(
+    store: GraphStore,
+    objects: ObjectStore,
+    requirements: AdviseRequest,
+    since: str,
+    limit: int,
+    index_url: str | None,
+    versions_per_range: int | None,
+    page: int,
+) -> ScheduleReport:
+    result = await advise_service_for(store).advise(requirements)
+    ranges = frontier(result, requirements.requirements)
+    specs = solver_specs(
+        ranges,
+        environment=requirements.environment,
+        versions_per_range=versions_per_range,
+        index_url=index_url,
+    )
+    asked = await recently_asked_ranges(store, since, page=page)
+    fresh = [spec for spec in specs if range_of(spec) not in asked]
+    queued = await _queue(store, objects, fresh[:limit])
+    return ScheduleReport(len(ranges), len(specs) - len(fresh), queued)
+
+
+async def _queue(
+    store: GraphStore, objects: ObjectStore, specs: list[SolverSpec]
+) -> tuple[Analysis, ...]:
     if not specs:
-        return ScheduleReport(unknown, recent, ())
+        return ()
     # The API's per-requester rate limit is for clients; this run is admitted whole.
     service = AnalysisService(store, objects, limiter=RateLimiter(burst=len(specs)))
-    queued = await service.request_many(specs, REQUESTER)
-    return ScheduleReport(unknown, recent, tuple(queued))
+    return tuple(await service.request_many(specs, REQUESTER))
 
 
 async def run_scheduler(
@@ -140,6 +201,9 @@ async def run_scheduler(
     limit: int,
     retry_after: timedelta = RETRY_AFTER,
     index_url: str | None = None,
+    environment: RuntimeEnvironment | None = None,
+    versions_per_range: int | None = None,
+    requirements: AdviseRequest | None = None,
 ) -> ScheduleReport:
     """One scheduling run with the graph store and the object store of a URL opened and
     closed around it (what `thoth-graphql schedule-solvers` does)."""
@@ -152,6 +216,9 @@ async def run_scheduler(
                 limit=limit,
                 retry_after=retry_after,
                 index_url=index_url,
+                environment=environment,
+                versions_per_range=versions_per_range,
+                requirements=requirements,
             )
     finally:
         await store.close()

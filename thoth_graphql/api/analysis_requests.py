@@ -88,7 +88,7 @@ def _refuse(error: InvalidSpec) -> UserInputError:
     return UserInputError(f"{first}: {message}", field=first, faults=faults)
 
 
-def _service(info: Info) -> AnalysisService:
+def required_analysis_service(info: Info) -> AnalysisService:
     service = info.context.analyses
     if service is None:
         raise CodedError(
@@ -106,7 +106,7 @@ async def enqueue(
     info: Info, specs: Sequence[AnalysisSpec], requester: str
 ) -> list[domain.Analysis]:
     """Record and queue analyses for `requester`; refusals become coded errors."""
-    service = _service(info)
+    service = required_analysis_service(info)
     try:
         return await service.request_many(specs, requester)
     except RateLimited as limited:

@@ -24,6 +24,7 @@ from thoth_graphql.api.auth import authorize
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironment, RuntimeEnvironmentInput
 from thoth_graphql.api.errors import UserInputError
+from thoth_graphql.api.learning import Learning, learn
 from thoth_graphql.api.observations import ObservationSource, StackObservation, StackOutcome
 from thoth_graphql.api.tokens import (
     CreateTokenPayload,
@@ -344,5 +345,14 @@ class Mutation:
             "Ask for a locked stack to be installed and a script run with it in a sandbox; "
             "the outcome becomes a stack observation (source INSPECTION). Rate-limited per "
             "token."
+        ),
+    )
+    learn: Learning = strawberry.mutation(
+        resolver=learn,
+        description=(
+            "Learn until the advise answer for `input` is complete: advise, solve the "
+            "version ranges of the unknown packages it names, advise again, until nothing "
+            "unknown could change the answer or a bound stops it. Answers at once; follow "
+            "it with the `learning` subscription, which ends with the final answer."
         ),
     )

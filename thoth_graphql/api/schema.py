@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from contextlib import aclosing
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -36,6 +36,7 @@ from thoth_graphql.api.cache import ReadCacheExtension
 from thoth_graphql.api.context import Info
 from thoth_graphql.api.environments import RuntimeEnvironmentConnection, list_environments
 from thoth_graphql.api.errors import CodedError, ErrorCode, ErrorPolicy, UserInputError, is_internal
+from thoth_graphql.api.learning import Learning, follow_learning
 from thoth_graphql.api.metrics import OperationMetrics, record_error
 from thoth_graphql.api.mutations import Mutation
 from thoth_graphql.api.observations import (
@@ -53,6 +54,7 @@ from thoth_graphql.store.port import AnalysisFilter
 MAX_DEPTH = cost.MAX_DEPTH
 MAX_ALIASES = cost.MAX_ALIASES
 MAX_TOKENS = 5000
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +168,11 @@ async def _analysis_status(info: Info, id: strawberry.ID) -> AsyncIterator[Analy
     return await _held(info, analysis_status(info, id))
 
 
-async def _held(info: Info, source: AsyncGenerator[Analysis, None]) -> AsyncIterator[Analysis]:
+async def _learning(info: Info, id: strawberry.ID) -> AsyncIterator[Learning]:
+    return await _held(info, follow_learning(info, id))
+
+
+async def _held(info: Info, source: AsyncGenerator[T, None]) -> AsyncIterator[T]:
     """`source` in one of the server's subscription slots, or RATE_LIMITED when none is left
     for this client (anonymous clients share a smaller pool than token holders)."""
     anonymous = await info.context.token() is None
@@ -188,6 +194,15 @@ class Subscription:
         description=(
             "The analysis now, then again each time its status changes; completes when it "
             "has SUCCEEDED or FAILED. An unknown id is an error with code NOT_FOUND."
+        ),
+    )
+    learning: AsyncIterator[Learning] = strawberry.subscription(
+        resolver=_learning,
+        description=(
+            "A learning (`learn`) now, then after every change (a round started, analyses "
+            "queued, succeeded or failed); completes when it has finished, with the final "
+            "advise answer in `result` and why it stopped in `stopReason`. Only the token "
+            "that started it, or an admin's, may follow it; for others it is NOT_FOUND."
         ),
     )
 
