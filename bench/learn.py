@@ -30,7 +30,7 @@ from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from analyzer_runner.egress import NETWORKS_VARIABLE
-from tests.analyses.conftest import ROOT, Objects, Server, make_token
+from bench.thoth_processes import ROOT, Objects, Server, make_token
 
 SETS = {
     # uv's requirement sets, as bench/corpus keeps them (bench/README.md says where from).

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from thoth_graphql.advise import AdviseService
+from thoth_graphql.analyses.learning import LearningService
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import CACHED_RESULTS, ReadCache
 from thoth_graphql.api.limits import MAX_BODY_BYTES
@@ -35,6 +36,16 @@ class Services:
     analyses: AnalysisService | None = None
     """None where the process runs no analyses (no object store)."""
     settings: Settings = field(default_factory=Settings)
+    _learnings: LearningService | None = field(default=None, repr=False)
+
+    def learnings(self) -> LearningService | None:
+        """The learning service over this process' analyses (made on first use; None
+        where the process runs no analyses)."""
+        if self.analyses is None:
+            return None
+        if self._learnings is None:
+            self._learnings = LearningService(self.advise, self.analyses)
+        return self._learnings
 
     @classmethod
     def over(

@@ -81,6 +81,7 @@ class Api:
     service: AnalysisService
     writer: GraphQLClient
     anonymous: GraphQLClient
+    services: Services
 
 
 @pytest.fixture
@@ -94,8 +95,9 @@ async def api(sqlite_store: SqliteGraphStore, tmp_path: Path) -> AsyncIterator[A
         limiter=RateLimiter(rate=0.01, burst=3),
         on_queued=lambda: woken.append(1),
     )
-    transport = httpx.ASGITransport(app=create_app(Services.over(sqlite_store, analyses=service)))
+    services = Services.over(sqlite_store, analyses=service)
+    transport = httpx.ASGITransport(app=create_app(services))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         anonymous = GraphQLClient(http)
         writer = anonymous.with_token(await add_token(sqlite_store, TokenScope.WRITE))
-        yield Api(sqlite_store, objects, service, writer, anonymous)
+        yield Api(sqlite_store, objects, service, writer, anonymous, services)

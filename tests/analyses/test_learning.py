@@ -15,8 +15,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from tests.analyses.conftest import Objects, Server, make_token
-from tests.analyzer_runner.package_index import PackageIndex
+from bench.package_index import PackageIndex
+from bench.thoth_processes import Objects, Server, make_token
 
 SOLVE = """
 mutation Solve($name: String!, $index: String!, $spec: String) {

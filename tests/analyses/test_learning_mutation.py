@@ -7,8 +7,6 @@ import asyncio
 import pytest
 
 from tests.analyses.conftest import Api
-from thoth_graphql.advise import advise_service_for
-from thoth_graphql.analyses.learning import learning_service_for
 from thoth_graphql.store.port import AnalysisFilter
 
 LEARN = """
@@ -46,7 +44,8 @@ async def test_a_learning_starts_running_and_answers_its_id(api: Api) -> None:
     assert learning["learningId"].startswith("learning-")
     assert (learning["round"], learning["finished"], learning["stopReason"]) == (0, False, None)
     assert learning["result"] is None
-    running = learning_service_for(advise_service_for(api.graph), api.service)
+    running = api.services.learnings()
+    assert running is not None
     found = running.get(learning["learningId"])
     assert found is not None and found.task is not None
     found.task.cancel()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analyses.conftest import thoth
+from bench.thoth_processes import thoth
 from tests.documents import solver_document
 from thoth_graphql.analyses.schedule import schedule_solvers, unreleased_packages
 from thoth_graphql.domain import (

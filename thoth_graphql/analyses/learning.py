@@ -22,7 +22,6 @@ import enum
 import json
 import logging
 import secrets
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,7 +29,7 @@ from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from thoth_graphql.advise import AdviseService, root_names
+from thoth_graphql.advise import root_names
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
 from thoth_graphql.analyses.service import AnalysisService
@@ -466,14 +465,3 @@ class LearningService:
 def _key(parameters: dict[str, object]) -> str:
     """Solver parameters as one comparable text (environment dicts included)."""
     return json.dumps(parameters, sort_keys=True)
-
-
-_services: weakref.WeakKeyDictionary[AnalysisService, LearningService] = weakref.WeakKeyDictionary()
-
-
-def learning_service_for(advisor: AdviseService, analyses: AnalysisService) -> LearningService:
-    """The one learning service of an analysis service (made on first use, gone with it)."""
-    service = _services.get(analyses)
-    if service is None:
-        service = _services[analyses] = LearningService(advisor, analyses)
-    return service

@@ -21,7 +21,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from thoth_graphql.advise import advise_service_for
+from thoth_graphql.advise import AdviseService
 from thoth_graphql.analyses.learning import Range, frontier, range_of, solver_specs
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
@@ -170,7 +170,7 @@ async def _schedule_frontier(
     versions_per_range: int | None,
     page: int,
 ) -> ScheduleReport:
-    result = await advise_service_for(store).advise(requirements)
+    result = await AdviseService(store).advise(requirements)
     ranges = frontier(result, requirements.requirements)
     specs = solver_specs(
         ranges,

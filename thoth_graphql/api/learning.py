@@ -103,7 +103,10 @@ class Learning:
 
 
 def _learnings(info: Info) -> service.LearningService:
-    return service.learning_service_for(info.context.advisor, required_analysis_service(info))
+    required_analysis_service(info)  # UNAVAILABLE where the process runs no analyses
+    learnings = info.context.services.learnings()
+    assert learnings is not None
+    return learnings
 
 
 async def learn(
