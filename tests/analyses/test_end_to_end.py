@@ -6,17 +6,15 @@ on the local object store and on the S3 server."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.typing import Subprotocol
 
 from bench.package_index import PackageIndex
 from bench.thoth_processes import Objects, Server, make_token
+from tests.graphql_ws import follow_subscription
 
 SOLVE = """
 mutation Solve($name: String!, $index: String!) {
@@ -62,24 +60,8 @@ def server(tmp_path: Path, objects: Objects, index: PackageIndex) -> Iterator[tu
 async def watch(server: Server, analysis_id: str, token: str) -> list[dict[str, Any]]:
     """Every analysisStatus message until the subscription completes, as the requester
     sees them (anyone else is not shown `error` and `resultRef`)."""
-    url = server.url.replace("http://", "ws://")
-    seen = []
-    async with connect(
-        url,
-        subprotocols=[Subprotocol("graphql-transport-ws")],
-        additional_headers={"Authorization": f"Bearer {token}"},
-    ) as ws:
-        await ws.send(json.dumps({"type": "connection_init"}))
-        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
-        payload = {"query": WATCH, "variables": {"id": analysis_id}}
-        await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
-        async with asyncio.timeout(90):
-            while True:
-                message = json.loads(await ws.recv())
-                if message["type"] == "complete":
-                    return seen
-                assert message["type"] == "next", message
-                seen.append(message["payload"]["data"]["analysisStatus"])
+    variables = {"id": analysis_id}
+    return await follow_subscription(server.url, WATCH, variables, "analysisStatus", secret=token)
 
 
 async def test_a_user_solves_watches_reads_and_advises_through_graphql(

@@ -17,6 +17,7 @@ from websockets.typing import Subprotocol
 
 from bench.package_index import PackageIndex
 from bench.thoth_processes import Objects, Server, make_token
+from tests.graphql_ws import follow_subscription
 
 SOLVE = """
 mutation Solve($name: String!, $index: String!, $spec: String) {
@@ -116,24 +117,10 @@ def learn(server: Server, token: str, requirements: list[str], **bounds: object)
 
 async def follow(server: Server, learning_id: str, token: str) -> list[dict[str, Any]]:
     """Every `learning` message until the subscription completes."""
-    url = server.url.replace("http://", "ws://")
-    seen = []
-    async with connect(
-        url,
-        subprotocols=[Subprotocol("graphql-transport-ws")],
-        additional_headers={"Authorization": f"Bearer {token}"},
-    ) as ws:
-        await ws.send(json.dumps({"type": "connection_init"}))
-        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
-        payload = {"query": FOLLOW, "variables": {"id": learning_id}}
-        await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
-        async with asyncio.timeout(180):
-            while True:
-                message = json.loads(await ws.recv())
-                if message["type"] == "complete":
-                    return seen
-                assert message["type"] == "next", message
-                seen.append(message["payload"]["data"]["learning"])
+    variables = {"id": learning_id}
+    return await follow_subscription(
+        server.url, FOLLOW, variables, "learning", secret=token, within=180
+    )
 
 
 def versions(server: Server, name: str) -> list[str]:

@@ -5,18 +5,16 @@ at the door, so no part of the system ever stores them."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.typing import Subprotocol
 
 from bench.package_index import PackageIndex
 from bench.thoth_processes import Objects, Server, thoth
+from tests.graphql_ws import follow_subscription
 from tests.security.conftest import start_server
 
 SECRET = "hunter2-do-not-show"
@@ -68,26 +66,10 @@ async def watched(
 ) -> list[dict[str, Any]]:
     """Every analysisStatus message until the analysis is finished; the token goes in a
     header, or in the `connection_init` payload as browsers must send it."""
-    url = server.url.replace("http://", "ws://")
-    authorization = {"Authorization": f"Bearer {secret}"} if secret else {}
-    seen = []
-    async with connect(
-        url,
-        subprotocols=[Subprotocol("graphql-transport-ws")],
-        additional_headers={} if in_payload else authorization,
-    ) as ws:
-        init = {"type": "connection_init", "payload": authorization if in_payload else {}}
-        await ws.send(json.dumps(init))
-        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
-        payload = {"query": WATCH, "variables": {"id": analysis_id}}
-        await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
-        async with asyncio.timeout(90):
-            while True:
-                message = json.loads(await ws.recv())
-                if message["type"] == "complete":
-                    return seen
-                assert message["type"] == "next", message
-                seen.append(message["payload"]["data"]["analysisStatus"])
+    variables = {"id": analysis_id}
+    return await follow_subscription(
+        server.url, WATCH, variables, "analysisStatus", secret=secret, in_payload=in_payload
+    )
 
 
 async def test_details_are_for_the_requester_and_admins_only(
