@@ -53,6 +53,21 @@ class VersionFailed(Exception):
         self.details = details
         super().__init__(reason)
 
+    def entry(self, package_name: str, version: str, index_url: str) -> dict[str, Any]:
+        """This failure as an entry of a solver document's `errors`."""
+        error: dict[str, Any] = {
+            "package_name": package_name,
+            "package_version": version,
+            "index_url": index_url,
+            "type": self.kind,
+            "reason": self.reason,
+        }
+        if self.artifact:
+            error["artifact"] = self.artifact
+        if self.details:
+            error["details"] = self.details
+        return error
+
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
@@ -324,18 +339,8 @@ class Solver:
             )
         for version, outcome in zip(versions, outcomes, strict=True):
             if isinstance(outcome, VersionFailed):
-                error: dict[str, Any] = {
-                    "package_name": request.package_name,
-                    "package_version": str(version),
-                    "index_url": request.index_url,
-                    "type": outcome.kind,
-                    "reason": outcome.reason,
-                }
-                if outcome.artifact:
-                    error["artifact"] = outcome.artifact
-                if outcome.details:
-                    error["details"] = outcome.details
-                result["errors"].append(error)
+                entry = outcome.entry(request.package_name, str(version), request.index_url)
+                result["errors"].append(entry)
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:

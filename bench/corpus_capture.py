@@ -66,6 +66,7 @@ from analyzer_runner.request import SolverRequest
 from analyzer_runner.solver import Metadata, Solver, VersionFailed
 from analyzer_runner.tags import supported_tags
 from analyzer_runner.wheel_range import RangeReadError, Transfer, read_wheel_metadata
+from bench.pypi_egress import egress_environment
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -143,8 +144,9 @@ class CorpusSolver(Solver):
         """(name, version) of sdist-only releases read from a PKG-INFO not declared
         static, with its Metadata-Version."""
 
-    async def _from_wheel(self, artifact: Artifact, folder: Path) -> CoreMetadata:
-        transfer = Transfer()
+    async def _from_wheel(
+        self, artifact: Artifact, folder: Path, transfer: Transfer
+    ) -> CoreMetadata:
         try:
             async with self._fetches:
                 data = await read_wheel_metadata(
@@ -164,7 +166,7 @@ class CorpusSolver(Solver):
         return parse_core_metadata(data)
 
     async def _from_sdist(
-        self, artifact: Artifact, folder: Path, request: SolverRequest
+        self, artifact: Artifact, folder: Path, request: SolverRequest, transfer: Transfer
     ) -> Metadata:
         try:
             async with self._fetches:
@@ -176,12 +178,12 @@ class CorpusSolver(Solver):
         try:
             static = await asyncio.to_thread(sdist_static_metadata, path)
             if static is not None:
-                return Metadata(static, "sdist-pkg-info", artifact)
+                return Metadata(static, "sdist-pkg-info", artifact, transfer)
             declared = await asyncio.to_thread(self._declared_pkg_info, path, artifact)
         finally:
             path.unlink(missing_ok=True)
         self.not_static[(artifact.name, str(artifact.version))] = declared.metadata_version
-        return Metadata(declared, "sdist-pkg-info", artifact)
+        return Metadata(declared, "sdist-pkg-info", artifact, transfer)
 
     @staticmethod
     def _declared_pkg_info(path: Path, artifact: Artifact) -> CoreMetadata:
@@ -328,16 +330,7 @@ class Capture:
         )
         for version, outcome in zip(todo, outcomes, strict=True):
             if isinstance(outcome, VersionFailed):
-                error = {
-                    "package_name": project.name,
-                    "package_version": str(version),
-                    "index_url": self.index_url,
-                    "type": outcome.kind,
-                    "reason": outcome.reason,
-                }
-                if outcome.artifact:
-                    error["artifact"] = outcome.artifact
-                project.errors[version] = error
+                project.errors[version] = outcome.entry(project.name, str(version), self.index_url)
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:
@@ -518,6 +511,7 @@ async def _capture(
 async def main_async(args: argparse.Namespace) -> None:
     manifest_path = args.out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    os.environ.update(egress_environment())
     async with IndexClient(args.index_url) as index:
         for set_name in args.sets:
             manifest[set_name] = await capture_set(set_name, index, args)

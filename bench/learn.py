@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,7 +27,7 @@ from packaging.utils import canonicalize_name
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from analyzer_runner.egress import NETWORKS_VARIABLE
+from bench.pypi_egress import egress_environment
 from bench.thoth_processes import ROOT, Objects, Server, make_token
 
 SETS = {
@@ -61,28 +59,13 @@ subscription ($id: ID!) {
 FAILED = "{ analyses(status: FAILED, first: 20) { edges { node { parameters error } } } }"
 
 
-def egress_environment() -> dict[str, str]:
-    """The egress policy allows public addresses only; where PyPI's names resolve to a
-    non-public one (a proxy of a sandboxed network), that address alone is allowed."""
-    addresses = set()
-    for host in ("pypi.org", "files.pythonhosted.org"):
-        for *_, address in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP):
-            ip = ipaddress.ip_address(address[0])
-            if not ip.is_global:
-                addresses.add(f"{ip}/{ip.max_prefixlen}")
-    if not addresses:
-        return {}
-    print(f"PyPI resolves to non-public {' '.join(sorted(addresses))}: allowed for this run")
-    return {NETWORKS_VARIABLE: " ".join(sorted(addresses))}
-
-
 def roots_of(path: Path) -> list[str]:
     lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
     return [line for line in lines if line and not line.startswith("-")]
 
 
 async def follow(server: Server, token: str, learning_id: str) -> list[dict[str, Any]]:
-    seen = []
+    seen: list[dict[str, Any]] = []
     async with connect(
         server.url.replace("http://", "ws://"),
         subprotocols=[Subprotocol("graphql-transport-ws")],
