@@ -57,3 +57,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     data = tmp_path / "data"
     with demo_server("--workers", "0", data_dir=data) as url:
         yield url, make_token(data)
+
+
+@pytest.fixture
+def analyses_server(data_dir: Path, local_objects: Objects, tmp_path: Path) -> Iterator[Server]:
+    """`thoth-graphql serve` with a dispatcher of one worker over a local object store."""
+    running = start_server(data_dir, local_objects, tmp_path / "serve.log")
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -6,7 +6,6 @@ an allowed index to a host that is not allowed. The refused servers see no reque
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.wheel_range import Transfer
 from bench.package_index import PackageIndex, serve
 from bench.thoth_processes import Objects, Server
-from tests.security.conftest import start_server
 from thoth_graphql.objects import LocalObjectStore, put_json
 from thoth_graphql.objects.layout import new_analysis_id, request_key
 
@@ -31,15 +29,6 @@ mutation Solve($index: String!) {
 }
 """
 COUNT = "{ analyses { totalCount } }"
-
-
-@pytest.fixture
-def server(data_dir: Path, local_objects: Objects, tmp_path: Path) -> Iterator[Server]:
-    running = start_server(data_dir, local_objects, tmp_path / "serve.log")
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
@@ -70,14 +59,14 @@ async def solve(store: LocalObjectStore, index_url: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("target", ["api", "index"])
 def test_the_api_refuses_an_index_off_the_allow_list(
-    server: Server, writer_token: str, index: PackageIndex, target: str
+    analyses_server: Server, writer_token: str, index: PackageIndex, target: str
 ) -> None:
-    url = f"http://127.0.0.1:{server.port}/graphql" if target == "api" else index.url
-    answer: dict[str, Any] = server.graphql(SOLVE, writer_token, index=url)
+    url = f"http://127.0.0.1:{analyses_server.port}/graphql" if target == "api" else index.url
+    answer: dict[str, Any] = analyses_server.graphql(SOLVE, writer_token, index=url)
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert "not on this server's list of allowed indexes" in error["message"]
-    counted: dict[str, Any] = server.graphql(COUNT)
+    counted: dict[str, Any] = analyses_server.graphql(COUNT)
     assert counted["data"]["analyses"]["totalCount"] == 0
     assert index.requests == []
 
