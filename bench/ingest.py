@@ -25,12 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.janusgraph_naive import write_releases_naively
 from bench.janusgraph_server import ensure_janusgraph, reset_graph
 from thoth_graphql.demo import demo_files
 from thoth_graphql.ingest.ingest import ingest_documents, parse_all
 from thoth_graphql.ingest.solver_document import SolverDocument
 from thoth_graphql.ingest.sources import read_documents
-from thoth_graphql.store.janusgraph import JanusGraphStore, write_releases_naively
+from thoth_graphql.store.janusgraph import JanusGraphStore
 from thoth_graphql.store.port import GraphStore
 from thoth_graphql.store.sqlite import SqliteGraphStore
 

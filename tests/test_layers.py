@@ -5,12 +5,15 @@ fails on the first import statement (anywhere in a file, inside functions too) t
 - the API's resolvers reach the graph through the port, never an adapter (SQLite, JanusGraph);
 - the analyzer runner imports nothing of the graph side (tests/analyzer_runner/test_isolation.py,
   whose checker this reuses, also checks what importing it really loads);
-- benchmarks import nothing from tests/ (what both need lives in bench/).
+- benchmarks import nothing from tests/ (what both need lives in bench/);
+- in each store adapter, the facet modules reach the database through the adapter's client
+  and never import one another (only the store that assembles them does), and neither
+  adapter imports the other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,12 @@ from tests.analyzer_runner.test_isolation import imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "thoth_graphql"
-ADAPTERS = ("sqlite", "sqlite_records", "janusgraph", "janusgraph_records", "migrations")
+STORE = PACKAGE / "store"
+ADAPTERS = ("sqlite", "janusgraph")
+FACETS = ("package_graph", "closure", "observations", "advisories", "analysis_queue", "tokens")
+"""The modules of each adapter that implement a facet of the port (store/port/)."""
+ASSEMBLY = ("__init__", "store")
+"""The modules of each adapter that assemble its facets into the GraphStore."""
 
 
 def within(module: str, *parents: str) -> bool:
@@ -42,32 +50,64 @@ def store_adapters(modules: set[str]) -> set[str]:
     return {m for m in modules if within(m, *(f"thoth_graphql.store.{a}" for a in ADAPTERS))}
 
 
+def facets_of_another(adapter: str) -> Rule:
+    """An adapter's rule: none of its facets, and nothing of the other adapters."""
+    facets = [f"thoth_graphql.store.{adapter}.{f}" for f in FACETS]
+    others = [f"thoth_graphql.store.{a}" for a in ADAPTERS if a != adapter]
+    return lambda modules: {m for m in modules if within(m, *facets, *others)}
+
+
 def from_tests(modules: set[str]) -> set[str]:
     """The benchmarks' rule: nothing of the test suite."""
     return {m for m in modules if within(m, "tests")}
 
 
 Rule = Callable[[set[str]], set[str]]
-RULES: dict[str, tuple[Path, Rule]] = {
-    "scorer imports only the domain": (PACKAGE / "scorer", outside_the_domain),
-    "api never imports a store adapter": (PACKAGE / "api", store_adapters),
-    "analyzer_runner imports nothing of the graph side": (ROOT / "analyzer_runner", graph_side),
-    "bench imports nothing from tests": (ROOT / "bench", from_tests),
+
+
+def sources(folder: Path, but: Collection[str] = ()) -> list[Path]:
+    """The Python files under `folder`, but the modules named in `but`."""
+    return [path for path in folder.rglob("*.py") if path.stem not in but]
+
+
+RULES: dict[str, tuple[list[Path], Rule]] = {
+    "scorer imports only the domain": (sources(PACKAGE / "scorer"), outside_the_domain),
+    "api never imports a store adapter": (sources(PACKAGE / "api"), store_adapters),
+    "analyzer_runner imports nothing of the graph side": (
+        sources(ROOT / "analyzer_runner"),
+        graph_side,
+    ),
+    "bench imports nothing from tests": (sources(ROOT / "bench"), from_tests),
+    **{
+        f"{adapter} facets import only their client, the port and what facets share": (
+            sources(STORE / adapter, but=ASSEMBLY),
+            facets_of_another(adapter),
+        )
+        for adapter in ADAPTERS
+    },
 }
 
 
-def offenders(folder: Path, rule: Rule) -> dict[str, list[str]]:
+def offenders(paths: list[Path], rule: Rule) -> dict[str, list[str]]:
     found = {
         str(path.relative_to(ROOT)): sorted(rule(imported_modules(path.read_text())))
-        for path in folder.rglob("*.py")
+        for path in paths
     }
     return {path: names for path, names in found.items() if names}
 
 
+def test_each_adapter_has_the_facets_the_rule_names() -> None:
+    """A facet module renamed or added would otherwise slip past the adapters' rule."""
+    for adapter in ADAPTERS:
+        modules = {path.stem for path in (STORE / adapter).glob("*.py")}
+        assert set(FACETS) | set(ASSEMBLY) <= modules
+
+
 @pytest.mark.parametrize("name", RULES)
 def test_the_layer_holds(name: str) -> None:
-    folder, rule = RULES[name]
-    assert offenders(folder, rule) == {}
+    paths, rule = RULES[name]
+    assert paths
+    assert offenders(paths, rule) == {}
 
 
 @pytest.mark.parametrize(
@@ -93,6 +133,25 @@ def test_the_layer_holds(name: str) -> None:
             "from thoth_graphql.objects.port import ObjectStore\n"
             "from thoth_graphql.api.schema import schema\n",
             {"thoth_graphql.api.schema", "thoth_graphql.api.schema.schema"},
+        ),
+        (
+            "sqlite facets import only their client, the port and what facets share",
+            "from thoth_graphql.store.sqlite.client import SqliteFacet\n"
+            "from thoth_graphql.store.port import Observations\n"
+            "from thoth_graphql.store.sqlite.observations import SqliteObservations\n"
+            "from thoth_graphql.store.janusgraph.client import JanusGraphClient\n",
+            {
+                "thoth_graphql.store.sqlite.observations",
+                "thoth_graphql.store.sqlite.observations.SqliteObservations",
+                "thoth_graphql.store.janusgraph.client",
+                "thoth_graphql.store.janusgraph.client.JanusGraphClient",
+            },
+        ),
+        (
+            "janusgraph facets import only their client, the port and what facets share",
+            "from thoth_graphql.store.janusgraph.catalog import bodies\n"
+            "from thoth_graphql.store.janusgraph import closure\n",
+            {"thoth_graphql.store.janusgraph.closure"},
         ),
         (
             "bench imports nothing from tests",

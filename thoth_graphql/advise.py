@@ -49,7 +49,7 @@ from thoth_graphql.scorer import (
 )
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.evidence import same_environment
-from thoth_graphql.store.port import GraphStore, ObservationCursor, ObservationFilter
+from thoth_graphql.store.port import KnowledgeGraph, ObservationCursor, ObservationFilter
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -120,11 +120,11 @@ class Knowledge:
 
 
 class AdviseService:
-    """Answers advise requests over a GraphStore; one per store, shared by its requests."""
+    """Answers advise requests over what the store knows; one per store, shared by its requests."""
 
     def __init__(
         self,
-        store: GraphStore,
+        store: KnowledgeGraph,
         snapshots_kept: int = SNAPSHOTS_KEPT,
         releases_kept: int = RELEASES_KEPT,
     ) -> None:

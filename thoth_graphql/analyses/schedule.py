@@ -31,7 +31,13 @@ from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.objects.port import ObjectStore
 from thoth_graphql.objects.url import open_object_store
 from thoth_graphql.scorer import AdviseRequest
-from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter, GraphStore
+from thoth_graphql.store.port import (
+    AnalysisCursor,
+    AnalysisFilter,
+    AnalysisQueue,
+    GraphStore,
+    PackageGraph,
+)
 
 REQUESTER = "schedule-solvers"
 """Who the scheduler's requests come from (the requester of its rate-limit bucket)."""
@@ -57,7 +63,9 @@ class ScheduleReport:
         )
 
 
-async def unreleased_packages(store: GraphStore, *, page: int = PAGE) -> AsyncGenerator[str, None]:
+async def unreleased_packages(
+    store: PackageGraph, *, page: int = PAGE
+) -> AsyncGenerator[str, None]:
     """Names of the packages without releases, in name order, read `page` at a time."""
     after: str | None = None
     while True:
@@ -73,13 +81,15 @@ async def unreleased_packages(store: GraphStore, *, page: int = PAGE) -> AsyncGe
         after = names[-1]
 
 
-async def recently_asked(store: GraphStore, since: str, *, page: int = PAGE) -> set[str]:
+async def recently_asked(store: AnalysisQueue, since: str, *, page: int = PAGE) -> set[str]:
     """Packages with a solver analysis that is queued or running, or was created at or
     after `since` (a UTC timestamp as `utc_timestamp` writes it)."""
     return {name for name, _ in await recently_asked_ranges(store, since, page=page)}
 
 
-async def recently_asked_ranges(store: GraphStore, since: str, *, page: int = PAGE) -> set[Range]:
+async def recently_asked_ranges(
+    store: AnalysisQueue, since: str, *, page: int = PAGE
+) -> set[Range]:
     """The (package, version specifier) pairs of `recently_asked`'s analyses."""
     asked: set[Range] = set()
 
@@ -99,7 +109,7 @@ async def recently_asked_ranges(store: GraphStore, since: str, *, page: int = PA
 
 
 async def _solver_analyses(
-    store: GraphStore, status: AnalysisStatus | None, page: int
+    store: AnalysisQueue, status: AnalysisStatus | None, page: int
 ) -> AsyncGenerator[Analysis, None]:
     where = AnalysisFilter(status=status, kind=AnalysisKind.SOLVER)
     cursor: AnalysisCursor | None = None
@@ -185,7 +195,7 @@ async def _schedule_frontier(
 
 
 async def _queue(
-    store: GraphStore, objects: ObjectStore, specs: list[SolverSpec]
+    store: AnalysisQueue, objects: ObjectStore, specs: list[SolverSpec]
 ) -> tuple[Analysis, ...]:
     if not specs:
         return ()

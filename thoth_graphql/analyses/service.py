@@ -34,7 +34,7 @@ from thoth_graphql.domain import Analysis, AnalysisStatus
 from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.objects.layout import new_analysis_id, request_key
 from thoth_graphql.objects.port import ObjectStore, ObjectStoreError, put_json
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.store.port import AnalysisQueue
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class AnalysisService:
 
     def __init__(
         self,
-        graph: GraphStore,
+        graph: AnalysisQueue,
         objects: ObjectStore,
         *,
         limiter: RateLimiter | None = None,

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.store.port import KnowledgeGraph
 
 READY_TIMEOUT_SECONDS = 2.0
 
@@ -20,7 +20,7 @@ async def healthz(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-def readiness(store: GraphStore) -> Callable[[Request], Awaitable[JSONResponse]]:
+def readiness(store: KnowledgeGraph) -> Callable[[Request], Awaitable[JSONResponse]]:
     """/readyz over `store`: 200 when one cheap store call succeeds in time, else 503."""
 
     async def readyz(request: Request) -> JSONResponse:

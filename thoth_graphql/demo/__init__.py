@@ -11,7 +11,7 @@ from pathlib import Path
 
 from thoth_graphql.ingest import IngestReport, ingest_paths
 from thoth_graphql.ingest.ingest import Progress
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.store.port import PackageGraph
 
 
 def demo_files() -> list[str]:
@@ -22,7 +22,7 @@ def demo_files() -> list[str]:
     )
 
 
-async def load_demo(store: GraphStore, progress: Progress | None = None) -> IngestReport | None:
+async def load_demo(store: PackageGraph, progress: Progress | None = None) -> IngestReport | None:
     """Ingest the demo data into an empty graph; leave a graph with data alone."""
     if (await store.counts()).packages:
         return None

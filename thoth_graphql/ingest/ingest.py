@@ -17,7 +17,7 @@ from thoth_graphql.ingest.solver_document import (
     parse_solver_document,
 )
 from thoth_graphql.ingest.sources import RawDocument, document_files, read_documents
-from thoth_graphql.store.port import GraphStore, WriteReport
+from thoth_graphql.store.port import PackageGraph, WriteReport
 
 Progress = Callable[[SolverDocument], object]
 
@@ -97,7 +97,7 @@ def _groups(
 
 
 async def ingest_documents(
-    store: GraphStore,
+    store: PackageGraph,
     documents: Sequence[SolverDocument],
     progress: Progress | None = None,
     group_edges: int | None = GROUP_EDGES,
@@ -154,7 +154,7 @@ def _sort_out(
 
 
 async def ingest_paths(
-    store: GraphStore, paths: Sequence[str], progress: Progress | None = None
+    store: PackageGraph, paths: Sequence[str], progress: Progress | None = None
 ) -> IngestReport:
     """Read, validate and ingest files, folders or `-`; raises before writing if any is bad."""
     documents = parse_all(doc for name in document_files(paths) for doc in read_documents(name))

@@ -7,9 +7,9 @@ from contextlib import closing
 from pathlib import Path
 
 from thoth_graphql.domain import ApiToken, RuntimeEnvironment, TokenScope
-from thoth_graphql.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from thoth_graphql.store.port import Generations
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_graphql.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
 async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:

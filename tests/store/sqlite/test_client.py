@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from thoth_graphql.store.migrations import SCHEMA_VERSION
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_graphql.store.sqlite.migrations import SCHEMA_VERSION
 
 
 async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> None:
