@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from thoth_graphql.ingest import IngestReport, ingest_paths
+from thoth_graphql.ingest import IngestReport, IngestService
 from thoth_graphql.ingest.ingest import Progress
 from thoth_graphql.store.port import GraphStore
 
@@ -26,4 +26,4 @@ async def load_demo(store: GraphStore, progress: Progress | None = None) -> Inge
     """Ingest the demo data into an empty graph; leave a graph with data alone."""
     if (await store.counts()).packages:
         return None
-    return await ingest_paths(store, demo_files(), progress)
+    return await IngestService(store).ingest_paths(demo_files(), progress)
