@@ -4,6 +4,7 @@ anything is written, and a fault is BAD_USER_INPUT naming the faulty field."""
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 import strawberry
@@ -35,13 +36,12 @@ from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.ingest.ingest import InvalidDocuments
 from thoth_graphql.ingest.limits import MAX_BATCH, MAX_VERSION
 from thoth_graphql.ingest.limits import MAX_NAME as MAX_PROJECT_NAME
+from thoth_graphql.ingest.observations import MAX_METRIC_NAME
 from thoth_graphql.ingest.service import TooManyItems
 from thoth_graphql.ingest.sources import RawDocument
 
 MAX_ITEMS = MAX_BATCH
 """The most documents, records or packages one mutation takes."""
-MAX_MESSAGE = 10_000
-MAX_NAME = 100
 
 
 def _raw(items: list[JSON], argument: str) -> list[RawDocument]:
@@ -230,24 +230,20 @@ class StackObservationInput:
     observed_at: datetime | None = strawberry.field(default=None, description="Default: now.")
 
     def to_domain(self, path: str, default_ref: str) -> domain.StackObservation:
-        if not self.packages:
-            raise UserInputError("a stack holds at least one package.", field=f"{path}.packages")
+        """The observation this input states; its bounds are the ingest service's to check
+        (`ingest/observations.py`), but no more packages are read than it takes."""
         if len(self.packages) > MAX_ITEMS:
             raise UserInputError(f"at most {MAX_ITEMS} packages.", field=f"{path}.packages")
         packages = tuple(p.to_domain(f"{path}.packages[{i}]") for i, p in enumerate(self.packages))
-        if len(message := self.message) > MAX_MESSAGE:
-            raise UserInputError(f"at most {MAX_MESSAGE} characters.", field=f"{path}.message")
         metrics: dict[str, float] = {}
         for i, metric in enumerate(self.metrics or ()):
-            if not 0 < len(metric.name) <= MAX_NAME or metric.name in metrics:
+            if metric.name in metrics:
                 raise UserInputError(
-                    f"metric names are unique, 1 to {MAX_NAME} characters.",
+                    f"metric names are unique, 1 to {MAX_METRIC_NAME} characters.",
                     field=f"{path}.metrics[{i}].name",
                 )
             metrics[metric.name] = metric.value
         document_ref = self.document_ref if self.document_ref is not None else default_ref
-        if not 0 < len(document_ref) <= 2 * MAX_NAME:
-            raise UserInputError("must hold 1 to 200 characters.", field=f"{path}.documentRef")
         return domain.StackObservation(
             packages=packages,
             environment=self.runtime_environment.to_domain(f"{path}.runtimeEnvironment"),
@@ -255,9 +251,14 @@ class StackObservationInput:
             provenance=domain.Provenance(
                 self.source, document_ref, utc_timestamp(self.observed_at)
             ),
-            message=message,
+            message=self.message,
             metrics=metrics,
         )
+
+
+def _graphql_field(path: str) -> str:
+    """A domain field path (`document_ref`) as the GraphQL input names it (`documentRef`)."""
+    return re.sub(r"_([a-z])", lambda match: match.group(1).upper(), path)
 
 
 @strawberry.type
@@ -271,7 +272,15 @@ async def _record_stack_observation(
 ) -> RecordStackObservationPayload:
     token = await authorize(info, TokenScope.WRITE)
     observation = input.to_domain("input", default_ref=f"token:{token.name}")
-    [created] = await info.context.services.ingest.stack_observations([observation])
+    try:
+        [created] = await info.context.services.ingest.stack_observations(
+            [observation], sources=["input"]
+        )
+    except InvalidDocuments as error:
+        [refused] = error.errors
+        fault = refused.faults[0]
+        field = _graphql_field(f"{refused.source}{fault.path[1:]}")
+        raise UserInputError(fault.message, field=field) from error
     return RecordStackObservationPayload(
         stack_observation=StackObservation.from_domain(observation), created=created
     )

@@ -29,13 +29,19 @@ from thoth_graphql.ingest.ingest import (
     GROUP_EDGES,
     IngestInterrupted,
     IngestReport,
+    InvalidDocuments,
     Progress,
     ingest_documents,
     parse_each,
 )
 from thoth_graphql.ingest.limits import MAX_BATCH
+from thoth_graphql.ingest.observations import check_stack_observation
 from thoth_graphql.ingest.osv import parse_osv_record
-from thoth_graphql.ingest.solver_document import SolverDocument, parse_solver_document
+from thoth_graphql.ingest.solver_document import (
+    InvalidDocument,
+    SolverDocument,
+    parse_solver_document,
+)
 from thoth_graphql.ingest.sources import RawDocument, document_files, read_documents
 from thoth_graphql.store.port import DocumentRef, GraphStore
 
@@ -197,12 +203,27 @@ class IngestService:
         return await self.graph.register_environments(environments)
 
     async def stack_observations(
-        self, observations: Sequence[StackObservation], documents: Sequence[DocumentRef] = ()
+        self,
+        observations: Sequence[StackObservation],
+        documents: Sequence[DocumentRef] = (),
+        *,
+        sources: Sequence[str] | None = None,
     ) -> list[bool]:
-        """Record observations (and their environments) in one transaction; for each,
-        whether it was new. `documents` (those the observations were read from) are
-        recorded after them: a document is known only once its observations are stored."""
+        """Check every observation (InvalidDocuments naming each bad one by its source,
+        `observations[i]` by default), then record them and their environments in one
+        transaction; for each, whether it was new. `documents` (those the observations
+        were read from) are recorded after them: a document is known only once its
+        observations are stored."""
         _bound(observations, MAX_BATCH)
+        names = sources or [f"observations[{i}]" for i in range(len(observations))]
+        invalid = []
+        for observation, source in zip(observations, names, strict=True):
+            try:
+                check_stack_observation(observation, source)
+            except InvalidDocument as error:
+                invalid.append(error)
+        if invalid:
+            raise InvalidDocuments(invalid)
         created = await self.graph.record_stack_observations(observations)
         if documents:
             await self.graph.write_releases([], documents)

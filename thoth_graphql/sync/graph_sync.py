@@ -39,6 +39,7 @@ from thoth_graphql.domain import (
     StackObservation,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
+from thoth_graphql.ingest.observations import check_stack_observation
 from thoth_graphql.ingest.service import IngestService
 from thoth_graphql.ingest.solver_document import (
     InvalidDocument,
@@ -254,7 +255,7 @@ class GraphSync:
                     admit_solver(read.analysis, parsed, installability)
                     solver.append((read, parsed, installability))
                 else:
-                    observation = inspection_observation(read.data)
+                    observation = self._parse_inspection(read)
                     if observation.provenance.document_ref != read.document_id:
                         raise InvalidResult("its metadata.document_id is not its key's")
                     admit_inspection(read.analysis, observation)
@@ -289,6 +290,16 @@ class GraphSync:
         if parsed.ref.document_id != read.document_id:
             raise InvalidResult(f"{read.key}: its metadata.document_id is not its key's")
         return parsed
+
+    @staticmethod
+    def _parse_inspection(read: _Read) -> StackObservation:
+        observation = inspection_observation(read.data)
+        try:
+            # The bounds every stack observation meets, however it reached the service.
+            check_stack_observation(observation, read.key)
+        except InvalidDocument as error:
+            raise InvalidResult(str(error)) from error
+        return observation
 
     async def _write_solver(
         self,
