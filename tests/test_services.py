@@ -55,3 +55,9 @@ def test_the_root_and_the_api_import_alone(module: str) -> None:
     # services imports the API's read cache, whose package imports the app: no cycle may
     # break whichever is imported first.
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=PACKAGE.parent)
+
+
+def test_the_ingest_service_writes_to_the_services_store(sqlite_store: SqliteGraphStore) -> None:
+    services = Services.over(sqlite_store)
+    assert services.ingest.graph is sqlite_store
+    assert Services.over(sqlite_store).ingest is not services.ingest

@@ -15,13 +15,8 @@ import click
 from tqdm import tqdm
 
 from thoth_graphql.domain import ApiToken
-from thoth_graphql.ingest.ingest import (
-    IngestInterrupted,
-    IngestReport,
-    InvalidDocuments,
-    ingest_documents,
-    parse_all,
-)
+from thoth_graphql.ingest.ingest import IngestInterrupted, IngestReport, InvalidDocuments
+from thoth_graphql.ingest.service import IngestService, check_solver_documents
 from thoth_graphql.ingest.solver_document import SolverDocument
 from thoth_graphql.ingest.sources import UnreadableSource, document_files, read_documents
 from thoth_graphql.store.factory import UnsupportedGraphUrl, graph_store
@@ -191,7 +186,8 @@ def ingest(data_dir: Path, graph_url: str | None, paths: Sequence[str]) -> None:
     """
     try:
         files = document_files(paths)
-        documents = parse_all(
+        # Checked before the graph is opened: a bad input fails without connecting.
+        documents = check_solver_documents(
             doc
             for name in tqdm(files, desc="reading", unit="file", disable=None, leave=False)
             for doc in read_documents(name)
@@ -240,7 +236,9 @@ async def _ingest(store: GraphStore, documents: list[SolverDocument]) -> IngestR
     await store.open()
     try:
         with tqdm(total=len(documents), desc="ingest", unit="doc", disable=None) as bar:
-            return await ingest_documents(store, documents, lambda _doc: bar.update())
+            return await IngestService(store).write_solver_documents(
+                documents, progress=lambda _doc: bar.update()
+            )
     finally:
         await store.close()
 

@@ -12,6 +12,7 @@ from thoth_graphql.analyses.learning import LearningService
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import CACHED_RESULTS, ReadCache
 from thoth_graphql.api.limits import MAX_BODY_BYTES
+from thoth_graphql.ingest.service import IngestService
 from thoth_graphql.store.port import GraphStore
 
 
@@ -33,6 +34,8 @@ class Services:
     store: GraphStore
     advise: AdviseService
     read_cache: ReadCache
+    ingest: IngestService
+    """The one way solver documents, OSV records and observations enter the graph."""
     analyses: AnalysisService | None = None
     """None where the process runs no analyses (no object store)."""
     settings: Settings = field(default_factory=Settings)
@@ -61,6 +64,7 @@ class Services:
             store=store,
             advise=AdviseService(store),
             read_cache=ReadCache(settings.read_cache_size),
+            ingest=IngestService(store),
             analyses=analyses,
             settings=settings,
         )

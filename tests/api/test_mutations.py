@@ -244,8 +244,20 @@ async def test_a_stack_observation_is_recorded_once_with_its_provenance(
             {"metrics": [{"name": "a", "value": 1}, {"name": "a", "value": 2}]},
             "input.metrics[1].name",
         ),
+        ({"metrics": [{"name": "", "value": 1}]}, "input.metrics[0].name"),
+        ({"message": "x" * 10_001}, "input.message"),
+        ({"documentRef": "r" * 257}, "input.documentRef"),
     ],
-    ids=["bad version", "bad name", "no packages", "bad python", "repeated metric"],
+    ids=[
+        "bad version",
+        "bad name",
+        "no packages",
+        "bad python",
+        "repeated metric",
+        "empty metric name",
+        "long message",
+        "long document ref",
+    ],
 )
 async def test_a_malformed_observation_is_bad_user_input_naming_the_field(
     graph: SqliteGraphStore, writer: GraphQLClient, changes: dict[str, Any], field: str
@@ -269,3 +281,11 @@ async def test_a_runtime_environment_is_registered_once(writer: GraphQLClient) -
     assert (made["created"], same["created"]) == (True, False)
     assert made["runtimeEnvironment"] == same["runtimeEnvironment"]
     assert made["runtimeEnvironment"]["cpuFlags"] == ["avx", "avx2"]
+
+
+async def test_a_document_ref_may_be_as_long_as_a_document_id(writer: GraphQLClient) -> None:
+    # 256 characters, as solver and inspection documents bound their ids (it was 200 here).
+    result = await writer(RECORD, input=observation(documentRef="r" * 256))
+    assert result.errors == []
+    assert result.data is not None
+    assert result.data["recordStackObservation"]["created"] is True

@@ -240,3 +240,45 @@ async def test_the_command_loads_and_rebuilds_on_either_object_store(
         assert [d.name for d in dependencies] == ["dep"]
     finally:
         await graph.close()
+
+
+async def test_an_inspection_past_the_observation_bounds_fails_and_writes_nothing(
+    store: LocalObjectStore, sqlite_store: SqliteGraphStore
+) -> None:
+    # The bounds are the ingest service's, the same as recordStackObservation's.
+    packages = [
+        {"package_name": f"p{i}", "package_version": "1.0", "index_url": "https://pypi.org/simple"}
+        for i in range(1001)
+    ]
+    analysis = Analysis(new_analysis_id(), AnalysisKind.STACK_INSPECTION, {"packages": packages})
+    await sqlite_store.create_analyses([analysis])
+    document_id = f"inspection-{analysis.id}"
+    key = f"results/inspection/{document_id}.json"
+    await put_json(
+        store,
+        key,
+        {
+            "metadata": {
+                "document_id": document_id,
+                "analyzer": "thoth-inspection",
+                "datetime": "2026-01-01T00:00:00Z",
+            },
+            "environment": {"python_version": "3.11"},
+            "stack": packages,
+            "result": {
+                "outcome": "SUCCESS",
+                "message": "",
+                "exit_status": 0,
+                "duration_seconds": 1.0,
+                "output_tail": "",
+                "metrics": {},
+            },
+        },
+    )
+    report = await GraphSync(sqlite_store, store).load_results([key])
+    assert report.loaded == []
+    [(failed, reason)] = report.failed
+    assert failed == key
+    assert "$.packages: at most 1000 packages." in reason
+    assert await sqlite_store.count_stack_observations(ObservationFilter()) == 0
+    assert await sqlite_store.known_documents([document_id]) == set()

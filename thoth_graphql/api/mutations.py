@@ -4,9 +4,8 @@ anything is written, and a fault is BAD_USER_INPUT naming the faulty field."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import re
 from datetime import datetime
-from typing import TypeVar
 
 import strawberry
 from packaging.utils import InvalidName, canonicalize_name
@@ -34,49 +33,38 @@ from thoth_graphql.api.tokens import (
 )
 from thoth_graphql.domain import TokenScope
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.ingest.ingest import IngestInterrupted, ingest_documents
+from thoth_graphql.ingest.ingest import InvalidDocuments
+from thoth_graphql.ingest.limits import MAX_BATCH, MAX_VERSION
 from thoth_graphql.ingest.limits import MAX_NAME as MAX_PROJECT_NAME
-from thoth_graphql.ingest.limits import MAX_VERSION
-from thoth_graphql.ingest.osv import parse_osv_record
-from thoth_graphql.ingest.solver_document import InvalidDocument, parse_solver_document
+from thoth_graphql.ingest.observations import MAX_METRIC_NAME
+from thoth_graphql.ingest.service import TooManyItems
+from thoth_graphql.ingest.sources import RawDocument
 
-MAX_ITEMS = 1000
+MAX_ITEMS = MAX_BATCH
 """The most documents, records or packages one mutation takes."""
-MAX_MESSAGE = 10_000
-MAX_NAME = 100
-
-T = TypeVar("T")
 
 
-def _refuse_invalid(errors: list[tuple[str, InvalidDocument]]) -> None:
-    """BAD_USER_INPUT naming every fault of every bad item, the first as `field`."""
+def _raw(items: list[JSON], argument: str) -> list[RawDocument]:
+    """The items of the list `argument`, each named by its place (`documents[3]`)."""
+    return [RawDocument(f"{argument}[{i}]", data) for i, data in enumerate(items)]
+
+
+def _refused(error: InvalidDocuments | TooManyItems, argument: str) -> UserInputError:
+    """BAD_USER_INPUT for what the ingest service refused: the item count, or every fault
+    of every bad item, the first as `field`."""
+    if isinstance(error, TooManyItems):
+        return UserInputError(f"at most {error.most} items per call.", field=argument)
     faults = [
-        (f"{argument}{fault.path[1:]}", fault.message)
-        for argument, error in errors
-        for fault in error.faults
+        (f"{bad.source}{fault.path[1:]}", fault.message)
+        for bad in error.errors
+        for fault in bad.faults
     ]
-    count = len(errors)
-    raise UserInputError(
+    count = len(error.errors)
+    return UserInputError(
         f"{count} invalid item(s); nothing was written. First: {faults[0][0]}: {faults[0][1]}",
         field=faults[0][0],
         faults=faults,
     )
-
-
-def _parse_all(items: list[JSON], argument: str, parse: Callable[[object, str], T]) -> list[T]:
-    """Every item of the list `argument` parsed, or BAD_USER_INPUT if any item is invalid."""
-    if len(items) > MAX_ITEMS:
-        raise UserInputError(f"at most {MAX_ITEMS} items per call.", field=argument)
-    parsed, invalid = [], []
-    for i, data in enumerate(items):
-        path = f"{argument}[{i}]"
-        try:
-            parsed.append(parse(data, path))
-        except InvalidDocument as error:
-            invalid.append((path, error))
-    if invalid:
-        _refuse_invalid(invalid)
-    return parsed
 
 
 # -- solver documents --------------------------------------------------------------------
@@ -107,28 +95,23 @@ async def _ingest_solver_documents(
     info: Info, documents: list[JSON]
 ) -> IngestSolverDocumentsPayload:
     await authorize(info, TokenScope.WRITE)
-    parsed = _parse_all(documents, "documents", parse_solver_document)
     try:
         # One write for the whole call: an error answer means nothing of it was recorded.
-        report = await ingest_documents(info.context.store, parsed, group_edges=None)
-    except IngestInterrupted as error:
-        # The store's error, with its own cause (the database's words) for the log.
-        raise error.cause from error.cause.__cause__
-    written, seen = set(report.written), set()
-    results = []
-    for document in parsed:
-        document_id = document.ref.document_id
-        fresh = document_id in written and document_id not in seen
-        seen.add(document_id)
-        status = IngestStatus.WRITTEN if fresh else IngestStatus.ALREADY_KNOWN
-        results.append(
-            SolverDocumentResult(
-                document_id=document_id, status=status, releases=len(document.releases)
-            )
+        ingested = await info.context.services.ingest.solver_documents(
+            _raw(documents, "documents"), atomic=True
         )
-    changes = report.changes
+    except (InvalidDocuments, TooManyItems) as error:
+        raise _refused(error, "documents") from error
+    changes = ingested.report.changes
     return IngestSolverDocumentsPayload(
-        results=results,
+        results=[
+            SolverDocumentResult(
+                document_id=outcome.document_id,
+                status=IngestStatus.WRITTEN if outcome.written else IngestStatus.ALREADY_KNOWN,
+                releases=outcome.releases,
+            )
+            for outcome in ingested.outcomes
+        ],
         packages_created=changes.packages_created,
         versions_created=changes.versions_created,
         dependencies_created=changes.dependencies_created,
@@ -152,20 +135,20 @@ class IngestAdvisoriesPayload:
 
 async def _ingest_advisories(info: Info, records: list[JSON]) -> IngestAdvisoriesPayload:
     await authorize(info, TokenScope.WRITE)
-    parsed = _parse_all(records, "records", parse_osv_record)
-    flat = [advisory for record in parsed for advisory in record]
-    changed = iter(await info.context.store.write_advisories(flat))  # one transaction
-    results = []
-    for record in parsed:
-        flags = [next(changed) for _ in record]
-        results.append(
+    try:
+        outcomes = await info.context.services.ingest.osv_records(_raw(records, "records"))
+    except (InvalidDocuments, TooManyItems) as error:
+        raise _refused(error, "records") from error
+    return IngestAdvisoriesPayload(
+        results=[
             AdvisoryRecordResult(
-                id=record[0].id,
-                advisories=[Advisory.from_domain(a) for a in record],
-                changed=any(flags),
+                id=outcome.id,
+                advisories=[Advisory.from_domain(a) for a in outcome.advisories],
+                changed=outcome.changed,
             )
-        )
-    return IngestAdvisoriesPayload(results=results)
+            for outcome in outcomes
+        ]
+    )
 
 
 # -- runtime environments ----------------------------------------------------------------
@@ -182,7 +165,7 @@ async def _register_runtime_environment(
 ) -> RegisterRuntimeEnvironmentPayload:
     await authorize(info, TokenScope.WRITE)
     environment = input.to_domain("input")
-    [created] = await info.context.store.register_environments([environment])
+    [created] = await info.context.services.ingest.runtime_environments([environment])
     return RegisterRuntimeEnvironmentPayload(
         runtime_environment=RuntimeEnvironment.from_domain(environment), created=created
     )
@@ -247,24 +230,20 @@ class StackObservationInput:
     observed_at: datetime | None = strawberry.field(default=None, description="Default: now.")
 
     def to_domain(self, path: str, default_ref: str) -> domain.StackObservation:
-        if not self.packages:
-            raise UserInputError("a stack holds at least one package.", field=f"{path}.packages")
+        """The observation this input states; its bounds are the ingest service's to check
+        (`ingest/observations.py`), but no more packages are read than it takes."""
         if len(self.packages) > MAX_ITEMS:
             raise UserInputError(f"at most {MAX_ITEMS} packages.", field=f"{path}.packages")
         packages = tuple(p.to_domain(f"{path}.packages[{i}]") for i, p in enumerate(self.packages))
-        if len(message := self.message) > MAX_MESSAGE:
-            raise UserInputError(f"at most {MAX_MESSAGE} characters.", field=f"{path}.message")
         metrics: dict[str, float] = {}
         for i, metric in enumerate(self.metrics or ()):
-            if not 0 < len(metric.name) <= MAX_NAME or metric.name in metrics:
+            if metric.name in metrics:
                 raise UserInputError(
-                    f"metric names are unique, 1 to {MAX_NAME} characters.",
+                    f"metric names are unique, 1 to {MAX_METRIC_NAME} characters.",
                     field=f"{path}.metrics[{i}].name",
                 )
             metrics[metric.name] = metric.value
         document_ref = self.document_ref if self.document_ref is not None else default_ref
-        if not 0 < len(document_ref) <= 2 * MAX_NAME:
-            raise UserInputError("must hold 1 to 200 characters.", field=f"{path}.documentRef")
         return domain.StackObservation(
             packages=packages,
             environment=self.runtime_environment.to_domain(f"{path}.runtimeEnvironment"),
@@ -272,9 +251,14 @@ class StackObservationInput:
             provenance=domain.Provenance(
                 self.source, document_ref, utc_timestamp(self.observed_at)
             ),
-            message=message,
+            message=self.message,
             metrics=metrics,
         )
+
+
+def _graphql_field(path: str) -> str:
+    """A domain field path (`document_ref`) as the GraphQL input names it (`documentRef`)."""
+    return re.sub(r"_([a-z])", lambda match: match.group(1).upper(), path)
 
 
 @strawberry.type
@@ -288,7 +272,15 @@ async def _record_stack_observation(
 ) -> RecordStackObservationPayload:
     token = await authorize(info, TokenScope.WRITE)
     observation = input.to_domain("input", default_ref=f"token:{token.name}")
-    [created] = await info.context.store.record_stack_observations([observation])
+    try:
+        [created] = await info.context.services.ingest.stack_observations(
+            [observation], sources=["input"]
+        )
+    except InvalidDocuments as error:
+        [refused] = error.errors
+        fault = refused.faults[0]
+        field = _graphql_field(f"{refused.source}{fault.path[1:]}")
+        raise UserInputError(fault.message, field=field) from error
     return RecordStackObservationPayload(
         stack_observation=StackObservation.from_domain(observation), created=created
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from thoth_graphql.ingest import IngestReport, ingest_paths
+from thoth_graphql.ingest import IngestReport, IngestService
 from thoth_graphql.ingest.ingest import Progress
-from thoth_graphql.store.port import PackageGraph
+from thoth_graphql.store.port import KnowledgeGraph
 
 
 def demo_files() -> list[str]:
@@ -22,8 +22,8 @@ def demo_files() -> list[str]:
     )
 
 
-async def load_demo(store: PackageGraph, progress: Progress | None = None) -> IngestReport | None:
+async def load_demo(store: KnowledgeGraph, progress: Progress | None = None) -> IngestReport | None:
     """Ingest the demo data into an empty graph; leave a graph with data alone."""
     if (await store.counts()).packages:
         return None
-    return await ingest_paths(store, demo_files(), progress)
+    return await IngestService(store).ingest_paths(demo_files(), progress)

@@ -1,4 +1,5 @@
-"""Ingest as a library call: validate every document first, then write them in order.
+"""Solver documents written as a library call: validate every document first, then write
+them in order (the machinery under `IngestService`, which every caller goes through).
 
 Nothing of a bad document is written: all documents are parsed and validated before
 the first write, and each document is written by one store call (one transaction on
@@ -10,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from thoth_graphql.ingest.solver_document import (
     InvalidDocument,
     SolverDocument,
     parse_solver_document,
 )
-from thoth_graphql.ingest.sources import RawDocument, document_files, read_documents
+from thoth_graphql.ingest.sources import RawDocument
 from thoth_graphql.store.port import PackageGraph, WriteReport
 
 Progress = Callable[[SolverDocument], object]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -50,13 +53,13 @@ class IngestInterrupted(RuntimeError):
         )
 
 
-def parse_all(raw: Iterable[RawDocument]) -> list[SolverDocument]:
+def parse_each(raw: Iterable[RawDocument], parse: Callable[[object, str], T]) -> list[T]:
     """Parse every document; raise one InvalidDocument per bad one, all together."""
-    parsed: list[SolverDocument] = []
+    parsed: list[T] = []
     invalid: list[InvalidDocument] = []
     for doc in raw:
         try:
-            parsed.append(parse_solver_document(doc.data, doc.source))
+            parsed.append(parse(doc.data, doc.source))
         except InvalidDocument as error:
             invalid.append(error)
     if invalid:
@@ -64,8 +67,13 @@ def parse_all(raw: Iterable[RawDocument]) -> list[SolverDocument]:
     return parsed
 
 
+def parse_all(raw: Iterable[RawDocument]) -> list[SolverDocument]:
+    """Every solver document parsed, or InvalidDocuments naming each bad one."""
+    return parse_each(raw, parse_solver_document)
+
+
 class InvalidDocuments(ValueError):
-    """One or more documents failed validation; nothing was written."""
+    """One or more documents (or records) failed validation; nothing was written."""
 
     def __init__(self, errors: list[InvalidDocument]) -> None:
         self.errors = errors
@@ -151,11 +159,3 @@ def _sort_out(
         elif document_id not in unwritten:
             report.skipped.append(document_id)
         seen.add(document_id)
-
-
-async def ingest_paths(
-    store: PackageGraph, paths: Sequence[str], progress: Progress | None = None
-) -> IngestReport:
-    """Read, validate and ingest files, folders or `-`; raises before writing if any is bad."""
-    documents = parse_all(doc for name in document_files(paths) for doc in read_documents(name))
-    return await ingest_documents(store, documents, progress)

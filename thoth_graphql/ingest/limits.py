@@ -1,4 +1,5 @@
-"""How much ingest reads: the bytes of one input, and the length of the strings it stores.
+"""How much ingest reads: the bytes of one input, the items of one atomic write, and the
+length of the strings it stores.
 
 The JSON Schema (schema/solver-document.schema.json) states the string lengths with
 `maxLength`, so that one place refuses them with their JSON path; these constants are the
@@ -20,6 +21,10 @@ MAX_MARKER = 2_000
 MAX_URL = 2_000
 MAX_TEXT = 65_536
 """Free text kept for people: reasons, error details (the tail of a build's output)."""
+
+MAX_BATCH = 1000
+"""The most items (documents, records, observations, packages of a stack) one write that
+is a single transaction takes: the GraphQL mutations' bound on a call."""
 
 
 def size_text(size: int) -> str:

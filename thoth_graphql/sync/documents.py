@@ -33,10 +33,10 @@ from thoth_graphql.domain import (
     VersionKey,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
+from thoth_graphql.ingest.observations import MAX_MESSAGE
 from thoth_graphql.ingest.solver_document import SolverDocument
 
 INSPECTION_SCHEMA = "inspection-document.schema.json"
-MAX_MESSAGE = 10_000
 MAX_ERROR = 2_000
 
 

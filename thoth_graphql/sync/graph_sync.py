@@ -1,11 +1,11 @@
 """graph-sync: results in the object store loaded into the graph, idempotent by document id.
 
 - `load_results(keys)`: the result documents under these keys, skipping every document id
-  the graph already knows. Solver documents go through ingest (which records their
-  document id last, after all their releases); their installability statements are
-  recorded first (idempotent by content). An inspection document's stack observation is
-  recorded, then its document id: a crash in between records the same observation again
-  on the next pass, which changes nothing.
+  the graph already knows. What they hold is written by the ingest service, as every
+  other ingest is: a solver document's installability statements first (idempotent by
+  content), then the document (its id recorded last, after all its releases); an
+  inspection document's stack observation, then its document id: a crash in between
+  records the same observation again on the next pass, which changes nothing.
 - `sync_completed(start_after)`: one pass over the `completed/` markers the runners write,
   in finishing order; markers whose document the graph knows are skipped without reading
   them (the document id is derived from the analysis id in the marker's key).
@@ -39,7 +39,8 @@ from thoth_graphql.domain import (
     StackObservation,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.ingest.ingest import ingest_documents
+from thoth_graphql.ingest.observations import check_stack_observation
+from thoth_graphql.ingest.service import IngestService
 from thoth_graphql.ingest.solver_document import (
     InvalidDocument,
     SolverDocument,
@@ -163,6 +164,7 @@ class GraphSync:
     def __init__(self, graph: GraphStore, objects: ObjectStore) -> None:
         self.graph = graph
         self.objects = objects
+        self.ingest = IngestService(graph)
 
     # -- loading results ----------------------------------------------------------------
 
@@ -253,7 +255,7 @@ class GraphSync:
                     admit_solver(read.analysis, parsed, installability)
                     solver.append((read, parsed, installability))
                 else:
-                    observation = inspection_observation(read.data)
+                    observation = self._parse_inspection(read)
                     if observation.provenance.document_ref != read.document_id:
                         raise InvalidResult("its metadata.document_id is not its key's")
                     admit_inspection(read.analysis, observation)
@@ -289,6 +291,16 @@ class GraphSync:
             raise InvalidResult(f"{read.key}: its metadata.document_id is not its key's")
         return parsed
 
+    @staticmethod
+    def _parse_inspection(read: _Read) -> StackObservation:
+        observation = inspection_observation(read.data)
+        try:
+            # The bounds every stack observation meets, however it reached the service.
+            check_stack_observation(observation, read.key)
+        except InvalidDocument as error:
+            raise InvalidResult(str(error)) from error
+        return observation
+
     async def _write_solver(
         self,
         documents: list[tuple[_Read, SolverDocument, list[Installability]]],
@@ -296,10 +308,10 @@ class GraphSync:
     ) -> None:
         if not documents:
             return
-        installability = [o for _, _, found in documents for o in found]
-        if installability:
-            await self.graph.record_installability(installability)
-        ingested = await ingest_documents(self.graph, [parsed for _, parsed, _ in documents])
+        ingested = await self.ingest.write_solver_documents(
+            [parsed for _, parsed, _ in documents],
+            installability=[o for _, _, found in documents for o in found],
+        )
         report.loaded += ingested.written
         report.known += ingested.skipped
 
@@ -308,7 +320,6 @@ class GraphSync:
     ) -> None:
         if not documents:
             return
-        await self.graph.record_stack_observations([observation for _, observation in documents])
         refs = []
         for read, observation in documents:
             metadata = read.data["metadata"]
@@ -321,8 +332,8 @@ class GraphSync:
                     environment=observation.environment,
                 )
             )
-        # Recorded last: a document is known only once its observation is stored.
-        await self.graph.write_releases([], refs)
+        # The documents are recorded last: known only once their observations are stored.
+        await self.ingest.stack_observations([o for _, o in documents], refs)
         report.loaded += [read.document_id for read, _ in documents]
 
     # -- passes over the object store ---------------------------------------------------
