@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
 from thoth_graphql.domain import ApiToken, RuntimeEnvironment, TokenScope
 from thoth_graphql.store.port import Generations
 from thoth_graphql.store.sqlite import SqliteGraphStore
-from thoth_graphql.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
+from thoth_graphql.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
 async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
@@ -64,3 +66,26 @@ async def test_a_version_4_file_keeps_its_generation_and_gets_a_queue_one(tmp_pa
         assert await store.generations() == Generations(knowledge=7, queue=1)
     finally:
         await store.close()
+
+
+def test_connections_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """As two `thoth-graphql ingest` processes starting on a new data folder (ten files:
+    one round does not always interleave)."""
+    for round_ in range(10):
+        path = tmp_path / f"g{round_}.sqlite3"
+        start = threading.Barrier(6)
+
+        def open_and_migrate(path: Path = path, start: threading.Barrier = start) -> int:
+            with closing(sqlite3.connect(path, isolation_level=None, timeout=30)) as db:
+                db.execute("PRAGMA busy_timeout=30000")
+                start.wait()
+                return migrate(db)
+
+        with ThreadPoolExecutor(6) as pool:
+            versions = list(pool.map(lambda _: open_and_migrate(), range(6)))
+        assert versions == [SCHEMA_VERSION] * 6
+        with closing(sqlite3.connect(path)) as db:
+            assert db.execute("SELECT key, value FROM meta ORDER BY key").fetchall() == [
+                ("generation", 0),
+                ("queue_generation", 0),
+            ]

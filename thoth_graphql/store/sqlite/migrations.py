@@ -116,23 +116,28 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: sqlite3.Connection) -> int:
-    """Bring the file up to SCHEMA_VERSION, each step in its own transaction."""
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"graph file has schema version {current}, newer than this server's "
-            f"{SCHEMA_VERSION}; upgrade thoth-graphql"
-        )
-    for version in range(current, SCHEMA_VERSION):
+    """Bring the file up to SCHEMA_VERSION, each step in its own transaction.
+
+    The version is read again under each step's write lock, so that processes opening the
+    same new file at once take turns: each step runs once, whoever gets the lock first."""
+    while True:
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[version].split(";"):
+            current = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"graph file has schema version {current}, newer than this server's "
+                    f"{SCHEMA_VERSION}; upgrade thoth-graphql"
+                )
+            if current == SCHEMA_VERSION:
+                db.execute("COMMIT")
+                return SCHEMA_VERSION
+            for statement in MIGRATIONS[current].split(";"):
                 if statement.strip():
                     db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute(f"PRAGMA user_version = {current + 1}")
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLite may have rolled back already (a full disk)
                 db.execute("ROLLBACK")
             raise
-    return SCHEMA_VERSION
