@@ -90,7 +90,7 @@ def test_the_layer_holds(name: str) -> None:
         ),
         (
             "analyzer_runner imports nothing of the graph side",
-            "from thoth_graphql.objects.port import ObjectStore\n"
+            "from thoth_objects.port import ObjectStore\n"
             "from thoth_graphql.api.schema import schema\n",
             {"thoth_graphql.api.schema", "thoth_graphql.api.schema.schema"},
         ),

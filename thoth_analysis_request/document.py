@@ -17,9 +17,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from analyzer_runner.environment import Environment, InvalidEnvironment
-from analyzer_runner.limits import Limits
-from thoth_graphql.objects.layout import check_id
+from thoth_analysis_request.environment import Environment, InvalidEnvironment
+from thoth_analysis_request.limits import Limits
+from thoth_objects.layout import check_id
 
 SOLVER = "SOLVER"
 STACK_INSPECTION = "STACK_INSPECTION"

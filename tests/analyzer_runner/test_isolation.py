@@ -1,6 +1,6 @@
 """The runner stays on its side: it imports nothing of the graph side of thoth_graphql.
 
-Rule: analyzer_runner may import `thoth_graphql.objects` (the object store port, its
+Rule: analyzer_runner may import `thoth_objects` (the object store port, its
 adapters and key layout) and nothing else of thoth_graphql; the programs it runs inside
 the sandbox import the standard library only. Checked twice: statically (every import
 statement, including those inside functions) and dynamically (what importing every
@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "analyzer_runner"
 OBJECTS = ROOT / "thoth_graphql" / "objects"
-ALLOWED = ("thoth_graphql.objects",)
+ALLOWED = ("thoth_objects",)
 GRAPH_SIDE_LIBRARIES = ("strawberry", "gremlin_python", "janusgraph_python", "starlette", "uvicorn")
 
 
@@ -48,7 +48,7 @@ def forbidden(modules: set[str]) -> set[str]:
 
 def test_the_checker_catches_graph_side_imports() -> None:
     source = (
-        "from thoth_graphql.objects.port import ObjectStore\n"
+        "from thoth_objects.port import ObjectStore\n"
         "def later():\n"
         "    from thoth_graphql.store.port import GraphStore\n"
         "    import thoth_graphql.api.schema\n"
@@ -79,12 +79,12 @@ def test_programs_run_in_the_sandbox_use_the_standard_library_only() -> None:
 
 LOAD_EVERYTHING = """
 import importlib, json, pkgutil, sys
-import analyzer_runner, thoth_graphql.objects
-for package in (analyzer_runner, thoth_graphql.objects):
+import analyzer_runner, thoth_objects
+for package in (analyzer_runner, thoth_objects):
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not module.name.endswith("__main__"):
             importlib.import_module(module.name)
-importlib.import_module("thoth_graphql.objects.s3")
+importlib.import_module("thoth_objects.s3")
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -100,6 +100,6 @@ def test_importing_every_runner_module_loads_nothing_of_the_graph_side() -> None
     modules = set(json.loads(loaded.stdout))
     assert "analyzer_runner.solver" in modules and "analyzer_runner.cli" in modules
     assert {m for m in modules if m.startswith("thoth_graphql")} - {"thoth_graphql"} == {
-        m for m in modules if m.startswith("thoth_graphql.objects")
+        m for m in modules if m.startswith("thoth_objects")
     }
     assert not {m for m in modules if m.split(".")[0] in GRAPH_SIDE_LIBRARIES}

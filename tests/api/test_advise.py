@@ -23,10 +23,10 @@ from bench.universe import DEMO, expected_resolution, resolvelib_case
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient, Result
 from tests.api.sample_graph import release
-from thoth_graphql import advise as advise_module
-from thoth_graphql.advise import server_environment
+from thoth_graphql import advise_service as advise_module
+from thoth_graphql.advise_service import server_environment
 from thoth_graphql.api import create_app
-from thoth_graphql.api.advise import MAX_REQUIREMENTS
+from thoth_graphql.api.advise_query import MAX_REQUIREMENTS
 from thoth_graphql.domain import TokenScope, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot

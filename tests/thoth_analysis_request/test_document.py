@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
-from analyzer_runner.environment import Environment
-from analyzer_runner.limits import Limits
-from analyzer_runner.request import (
+from tests.analyzer_runner.conftest import assert_valid
+from thoth_analysis_request.document import (
     InspectionRequest,
     InvalidRequest,
     LockedPackage,
     SolverRequest,
     parse_request,
 )
-from tests.analyzer_runner.conftest import assert_valid
+from thoth_analysis_request.environment import Environment
+from thoth_analysis_request.limits import Limits
 
 
 def solver(**parameters: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import strawberry
 from packaging.requirements import InvalidRequirement, Requirement
 
 from thoth_graphql import scorer
-from thoth_graphql.advise import AdviseBusy, server_environment
+from thoth_graphql.advise_service import AdviseBusy, server_environment
 from thoth_graphql.analyses.requests import InvalidSpec, solver_spec
 from thoth_graphql.api.advisories import Advisory
 from thoth_graphql.api.analyses import Analysis
@@ -349,7 +349,7 @@ class AdviseResult:
         )
 
 
-async def advise(info: Info, input: AdviseInput) -> AdviseResult:
+async def resolve_advise(info: Info, input: AdviseInput) -> AdviseResult:
     """The `advise` query: validate, ask the store's advise service, shape the answer."""
     request = input.to_request("input")
     # Queuing analyses is a write, so it needs a write token even inside a query.
