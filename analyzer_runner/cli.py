@@ -18,8 +18,8 @@ from pathlib import Path
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings, SandboxUnavailable
 from analyzer_runner.status import SUCCEEDED
-from thoth_graphql.objects.port import ObjectStoreError
-from thoth_graphql.objects.url import open_object_store
+from thoth_objects.port import ObjectStoreError
+from thoth_objects.url import open_object_store
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 

@@ -30,17 +30,17 @@ from analyzer_runner.build_requirements import (
     Wheelhouse,
     provision,
 )
-from analyzer_runner.environment import Environment, host_environment
 from analyzer_runner.failure import AnalysisFailed
 from analyzer_runner.index import HashMismatch, IndexClient, IndexFault
 from analyzer_runner.inside import program
 from analyzer_runner.metadata import InvalidMetadata, sdist_build_system
 from analyzer_runner.metrics import metrics_of_log
 from analyzer_runner.outcome import Outcome
-from analyzer_runner.request import InspectionRequest, LockedPackage
 from analyzer_runner.sandbox import Sandbox
 from analyzer_runner.tags import host_tags, platform_tags
 from analyzer_runner.workspace import Workspace, read_tail
+from thoth_analysis_request.document import InspectionRequest, LockedPackage
+from thoth_analysis_request.environment import Environment, host_environment
 
 DRIVER = "inspect_stack.py"
 OUTCOMES = {"build": "BUILD_FAILURE", "install": "INSTALL_FAILURE", "script": "RUNTIME_FAILURE"}

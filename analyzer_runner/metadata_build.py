@@ -24,7 +24,6 @@ from analyzer_runner.build_requirements import (
 )
 from analyzer_runner.index import IndexClient
 from analyzer_runner.inside import program
-from analyzer_runner.limits import Limits
 from analyzer_runner.metadata import (
     CoreMetadata,
     InvalidMetadata,
@@ -35,6 +34,7 @@ from analyzer_runner.metadata import (
 from analyzer_runner.outcome import Outcome
 from analyzer_runner.sandbox import Sandbox
 from analyzer_runner.workspace import Workspace
+from thoth_analysis_request.limits import Limits
 
 DRIVER = "build_metadata.py"
 MAX_REPORT_BYTES = 1024 * 1024

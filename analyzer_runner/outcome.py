@@ -6,8 +6,8 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer_runner.limits import Limits
 from analyzer_runner.workspace import read_tail
+from thoth_analysis_request.limits import Limits
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,10 @@ from analyzer_runner.egress import EgressRefused
 from analyzer_runner.failure import AnalysisFailed
 from analyzer_runner.index import IndexClient, IndexFault
 from analyzer_runner.inspection import Inspector
-from analyzer_runner.request import (
+from analyzer_runner.sandbox import Sandbox, SandboxUnavailable
+from analyzer_runner.solver import Solver
+from analyzer_runner.status import FAILED, RUNNING, SUCCEEDED, StatusRecord, timestamp
+from thoth_analysis_request.document import (
     AnalysisRequest,
     InspectionRequest,
     InvalidRequest,
@@ -31,10 +34,7 @@ from analyzer_runner.request import (
     kind_of,
     parse_request,
 )
-from analyzer_runner.sandbox import Sandbox, SandboxUnavailable
-from analyzer_runner.solver import Solver
-from analyzer_runner.status import FAILED, RUNNING, SUCCEEDED, StatusRecord, timestamp
-from thoth_graphql.objects.layout import (
+from thoth_objects.layout import (
     INSPECTION,
     SOLVER,
     analysis_id_of,
@@ -42,7 +42,7 @@ from thoth_graphql.objects.layout import (
     result_key,
     status_key,
 )
-from thoth_graphql.objects.port import (
+from thoth_objects.port import (
     ObjectNotFound,
     ObjectStore,
     ObjectStoreError,

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer_runner.limits import Limits, MiB
 from analyzer_runner.outcome import Outcome
 from analyzer_runner.workspace import Workspace
+from thoth_analysis_request.limits import Limits, MiB
 
 INPUTS = "/analysis/in"
 OUTPUTS = "/analysis/out"

@@ -24,7 +24,6 @@ from packaging.tags import Tag
 from packaging.version import Version
 
 from analyzer_runner.artifacts import Artifact, best_wheel, by_version, python_admits, sdist
-from analyzer_runner.environment import Environment
 from analyzer_runner.index import HashMismatch, IndexClient, IndexFault
 from analyzer_runner.metadata import (
     CoreMetadata,
@@ -35,10 +34,11 @@ from analyzer_runner.metadata import (
     wheel_metadata,
 )
 from analyzer_runner.metadata_build import MetadataBuildFailed, build_sdist_metadata
-from analyzer_runner.request import SolverRequest
 from analyzer_runner.sandbox import Sandbox
 from analyzer_runner.tags import supported_tags
 from analyzer_runner.wheel_range import DigestMismatch, RangeReadError, Transfer
+from thoth_analysis_request.document import SolverRequest
+from thoth_analysis_request.environment import Environment
 
 PARALLEL_FETCHES = 8
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from packaging import tags
 
-from analyzer_runner.environment import Environment
+from thoth_analysis_request.environment import Environment
 
 # The newest glibc a target is assumed to have when its platform does not say.
 DEFAULT_GLIBC = (2, 39)

@@ -31,8 +31,8 @@ from typing import Any
 
 from bench.package_index import PackageIndex, serve
 from bench.thoth_processes import ROOT, Objects, Server, make_token
-from thoth_graphql.objects import LocalObjectStore, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
+from thoth_objects import LocalObjectStore, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 SOLVE = """
 mutation ($name: String!, $index: String!) {

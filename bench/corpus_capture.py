@@ -53,7 +53,6 @@ from packaging.version import Version
 
 from analyzer_runner import ANALYZER_VERSION
 from analyzer_runner.artifacts import Artifact, best_wheel, by_version
-from analyzer_runner.environment import Environment
 from analyzer_runner.index import IndexClient, IndexFault
 from analyzer_runner.metadata import (
     CoreMetadata,
@@ -62,11 +61,12 @@ from analyzer_runner.metadata import (
     parse_core_metadata,
     sdist_static_metadata,
 )
-from analyzer_runner.request import SolverRequest
 from analyzer_runner.solver import Metadata, Solver, VersionFailed
 from analyzer_runner.tags import supported_tags
 from analyzer_runner.wheel_range import RangeReadError, Transfer, read_wheel_metadata
 from bench.pypi_egress import egress_environment
+from thoth_analysis_request.document import SolverRequest
+from thoth_analysis_request.environment import Environment
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 
 CORPUS = Path(__file__).parent / "corpus"

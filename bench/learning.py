@@ -30,7 +30,13 @@ from thoth_graphql.domain import (
     StackOutcome,
     VersionKey,
 )
-from thoth_graphql.scorer import AdviseRequest, Observations, RecommendationType, Snapshot, advise
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    Observations,
+    RecommendationType,
+    Snapshot,
+    recommend,
+)
 
 PACKAGES = [f"p{i}" for i in range(6)]
 VERSIONS = ["1.0", "2.0", "3.0", "4.0", "5.0"]
@@ -69,7 +75,7 @@ def random_stack(rng: random.Random) -> dict[str, str]:
     return {p: rng.choice(VERSIONS) for p in PACKAGES}
 
 
-def recommend(kind: RecommendationType, seen: list[StackObservation]) -> dict[str, str]:
+def recommended_versions(kind: RecommendationType, seen: list[StackObservation]) -> dict[str, str]:
     request = AdviseRequest(
         ("app",),
         environment=HERE,
@@ -77,7 +83,7 @@ def recommend(kind: RecommendationType, seen: list[StackObservation]) -> dict[st
         observations=Observations(stacks=tuple(seen)),
         time_limit_ms=1000,
     )
-    [stack] = advise(SNAPSHOT, request).stacks
+    [stack] = recommend(SNAPSHOT, request).stacks
     return {p.name: p.version for p in stack.packages if p.name != "app"}
 
 
@@ -88,7 +94,7 @@ def stable_against_latest(worlds: int, rng: random.Random) -> None:
         bad = bad_pairs(rng)
         seen = [inspect(random_stack(rng), bad) for _ in range(200)]
         for kind in failed:
-            if pairs_of(recommend(kind, seen)) & bad:
+            if pairs_of(recommended_versions(kind, seen)) & bad:
                 failed[kind] += 1
     stable, latest = failed[RecommendationType.STABLE], failed[RecommendationType.LATEST]
     print(
@@ -113,7 +119,7 @@ def observations_to_learn(choose: str, bad: set[Pair], rng: random.Random, cap: 
     }
     while len(seen) < cap:
         if choose == "testing":
-            stack = recommend(RecommendationType.TESTING, seen)
+            stack = recommended_versions(RecommendationType.TESTING, seen)
         else:
             stack = random_stack(rng)
         observation = inspect(stack, bad)

@@ -18,11 +18,11 @@ import zipfile
 from pathlib import Path
 
 from analyzer_runner.metadata import wheel_metadata
-from analyzer_runner.request import SolverRequest
 from analyzer_runner.runner import produce_document
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from bench.package_index import IndexFile, PackageIndex, serve, wheel
-from thoth_graphql.objects.layout import new_analysis_id
+from thoth_analysis_request.document import SolverRequest
+from thoth_objects.layout import new_analysis_id
 
 MODES = {
     "pep658": {"pep658": True, "ranges": True},

@@ -46,7 +46,7 @@ from packaging.version import Version
 from bench.corpus_capture import CORPUS, REQUIREMENTS, SETS, read_roots
 from bench.corpus_index import load_documents, serving
 from bench.stack_validity import Verdict, check, python_admits, releases
-from thoth_graphql.advise import AdviseService
+from thoth_graphql.advise_service import AdviseService
 from thoth_graphql.domain import RuntimeEnvironment, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, RecommendationType

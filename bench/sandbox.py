@@ -22,14 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from analyzer_runner.limits import Limits
 from analyzer_runner.runner import run_analysis
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.workspace import Workspace
 from bench.package_index import PackageIndex, serve
 from bench.packages import publish_tinybackend, tiny_sdist_files
-from thoth_graphql.objects import LocalObjectStore, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
+from thoth_analysis_request.limits import Limits
+from thoth_objects import LocalObjectStore, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 MODES = (SandboxMode.BWRAP, SandboxMode.NONE)
 

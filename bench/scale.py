@@ -66,8 +66,8 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-from thoth_graphql.advise import RELEASES_KEPT, SNAPSHOTS_KEPT
-from thoth_graphql.advise import roots_of as service_roots
+from thoth_graphql.advise_service import RELEASES_KEPT, SNAPSHOTS_KEPT
+from thoth_graphql.advise_service import roots_of as service_roots
 from thoth_graphql.demo import demo_files
 from thoth_graphql.domain import (
     Dependency,
@@ -91,7 +91,7 @@ from thoth_graphql.scorer import (
     Observations,
     RecommendationType,
     Snapshot,
-    advise,
+    recommend,
 )
 from thoth_graphql.store.port import Closure
 from thoth_graphql.store.sqlite import SqliteGraphStore
@@ -662,7 +662,7 @@ def timed(closure: Closure, request: AdviseRequest, repeat: int) -> Timing:
     began = time.perf_counter()
     snapshot = Snapshot.from_closure(closure)
     built = time.perf_counter()
-    result = advise(snapshot, request)
+    result = recommend(snapshot, request)
     search = time.perf_counter() - built
     if not result.proven:
         # Out of time: again it would stop at its deadline, as every such search measured
@@ -672,7 +672,7 @@ def timed(closure: Closure, request: AdviseRequest, repeat: int) -> Timing:
     warm: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        advise(snapshot, request)
+        recommend(snapshot, request)
         warm.append(time.perf_counter() - start)
     return Timing(built - began, search, statistics.median(warm), result)
 
@@ -717,7 +717,7 @@ async def measure_memory(
     after_load = tracemalloc.get_traced_memory()[0]
     snapshot = Snapshot.from_closure(closure)
     del closure  # the snapshot keeps the releases; AdviseService keeps only the snapshot
-    advise(snapshot, request)
+    recommend(snapshot, request)
     after_search, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del snapshot
@@ -744,7 +744,7 @@ async def profile(store: SqliteGraphStore, requests: tuple[AdviseRequest, ...]) 
     for request in requests:
         profiler = cProfile.Profile()
         profiler.enable()
-        advise(Snapshot.from_closure(closure), request)
+        recommend(Snapshot.from_closure(closure), request)
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)

@@ -39,7 +39,7 @@ from bench.universe import (
     resolvelib_snapshot,
 )
 from thoth_graphql.domain import marker_environment
-from thoth_graphql.scorer import AdviseRequest, Snapshot, advise
+from thoth_graphql.scorer import AdviseRequest, Snapshot, recommend
 from thoth_graphql.scorer.requirements import read_demands
 
 
@@ -144,9 +144,9 @@ def cases(repeat: int) -> None:
         snapshot = resolvelib_snapshot(case["index"])
         request = AdviseRequest(tuple(requested), environment=ENVIRONMENT, time_limit_ms=60_000)
         start = time.perf_counter()
-        advise(snapshot, request)
+        recommend(snapshot, request)
         first = time.perf_counter() - start
-        warm, result = timed(partial(advise, snapshot, request), repeat)
+        warm, result = timed(partial(recommend, snapshot, request), repeat)
         index = plain_index(snapshot)
         baseline, answer = timed(partial(resolve, index, requested, 100), max(1, repeat // 4))
         ratio = warm / baseline
@@ -272,8 +272,8 @@ def engines() -> None:
         case = resolvelib_case(name)
         snapshot = resolvelib_snapshot(case["index"])
         request = AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT)
-        advise(snapshot, request)
-        ours, _ = timed(partial(advise, snapshot, request), 5)
+        recommend(snapshot, request)
+        ours, _ = timed(partial(recommend, snapshot, request), 5)
         print(
             f"  {name:<12} scorer (optimal stack or proof, with explanation): {ours * 1000:.2f} ms"
         )

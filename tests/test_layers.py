@@ -4,7 +4,8 @@ fails on the first import statement (anywhere in a file, inside functions too) t
 - the scorer imports only the domain and its own modules (it is pure: no store, no API);
 - the API's resolvers reach the graph through the port, never an adapter (SQLite, JanusGraph);
 - the analyzer runner imports nothing of the graph side (tests/analyzer_runner/test_isolation.py,
-  whose checker this reuses, also checks what importing it really loads);
+  whose checkers this reuses, also checks what importing it really loads);
+- the packages both sides share (thoth_objects, thoth_analysis_request) import neither side;
 - benchmarks import nothing from tests/ (what both need lives in bench/);
 - in each store adapter, the facet modules reach the database through the adapter's client
   and never import one another (only the store that assembles them does), and neither
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.analyzer_runner.test_isolation import forbidden as graph_side
-from tests.analyzer_runner.test_isolation import imported_modules
+from tests.analyzer_runner.test_isolation import imported_modules, outside_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "thoth_graphql"
@@ -77,6 +78,11 @@ RULES: dict[str, tuple[list[Path], Rule]] = {
         sources(ROOT / "analyzer_runner"),
         graph_side,
     ),
+    "thoth_objects imports neither side": (sources(ROOT / "thoth_objects"), outside_shared),
+    "thoth_analysis_request imports neither side": (
+        sources(ROOT / "thoth_analysis_request"),
+        outside_shared,
+    ),
     "bench imports nothing from tests": (sources(ROOT / "bench"), from_tests),
     **{
         f"{adapter} facets import only their client, the port and what facets share": (
@@ -130,7 +136,7 @@ def test_the_layer_holds(name: str) -> None:
         ),
         (
             "analyzer_runner imports nothing of the graph side",
-            "from thoth_graphql.objects.port import ObjectStore\n"
+            "from thoth_objects.port import ObjectStore\n"
             "from thoth_graphql.api.schema import schema\n",
             {"thoth_graphql.api.schema", "thoth_graphql.api.schema.schema"},
         ),
@@ -152,6 +158,19 @@ def test_the_layer_holds(name: str) -> None:
             "from thoth_graphql.store.janusgraph.catalog import bodies\n"
             "from thoth_graphql.store.janusgraph import closure\n",
             {"thoth_graphql.store.janusgraph.closure"},
+        ),
+        (
+            "thoth_objects imports neither side",
+            "from thoth_objects.port import ObjectStore\n"
+            "from thoth_graphql.domain import Analysis\n"
+            "import analyzer_runner.egress\n",
+            {"thoth_graphql.domain", "thoth_graphql.domain.Analysis", "analyzer_runner.egress"},
+        ),
+        (
+            "thoth_analysis_request imports neither side",
+            "from thoth_analysis_request.limits import Limits\n"
+            "from analyzer_runner.environment import Environment\n",
+            {"analyzer_runner.environment", "analyzer_runner.environment.Environment"},
         ),
         (
             "bench imports nothing from tests",

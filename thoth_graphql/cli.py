@@ -458,7 +458,7 @@ async def _dispatch(
 
     from thoth_graphql.analyses.dispatcher import Dispatcher, Launcher
     from thoth_graphql.analyses.local import LocalLauncher
-    from thoth_graphql.objects.url import open_object_store
+    from thoth_objects.url import open_object_store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     await store.open()
@@ -538,9 +538,9 @@ async def _graph_sync(
 ) -> int:
     import signal
 
-    from thoth_graphql.objects.port import ObjectStoreError
-    from thoth_graphql.objects.url import open_object_store
     from thoth_graphql.sync import GraphNotEmpty, GraphSync, SyncReport
+    from thoth_objects.port import ObjectStoreError
+    from thoth_objects.url import open_object_store
 
     def show(report: SyncReport) -> None:
         for key, reason in report.failed:
@@ -633,7 +633,7 @@ def schedule_solvers(
     a requirement set's frontier (-r)."""
     from datetime import timedelta
 
-    from thoth_graphql.advise import server_environment
+    from thoth_graphql.advise_service import server_environment
     from thoth_graphql.analyses.schedule import run_scheduler
     from thoth_graphql.client.requirements_file import ProjectFileError
     from thoth_graphql.domain import RuntimeEnvironment

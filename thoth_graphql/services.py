@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from thoth_graphql.advise import AdviseService
+from thoth_graphql.advise_service import AdviseService
 from thoth_graphql.analyses.learning import LearningService
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import CACHED_RESULTS, ReadCache

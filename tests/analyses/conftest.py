@@ -19,9 +19,9 @@ from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api import create_app
 from thoth_graphql.domain import TokenScope
-from thoth_graphql.objects import LocalObjectStore, ObjectStore, open_object_store
 from thoth_graphql.services import Services
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import LocalObjectStore, ObjectStore, open_object_store
 
 __all__ = ["s3_credentials", "s3_server"]
 

@@ -19,7 +19,7 @@ from bench.packages import hostile_sdist
 from tests.analyses.conftest import runner_pids
 from thoth_graphql.analyses import Dispatcher, LocalLauncher, solver_spec
 from thoth_graphql.analyses.dispatcher import Identity
-from thoth_graphql.analyses.records import (
+from thoth_graphql.analyses.ledger import (
     DispatchRecord,
     read_dispatch_record,
     write_dispatch_record,
@@ -35,10 +35,10 @@ from thoth_graphql.domain import (
     VersionKey,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects import LocalObjectStore, get_json, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key, status_key
 from thoth_graphql.store.port import ObservationFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import LocalObjectStore, get_json, put_json
+from thoth_objects.layout import new_analysis_id, request_key, status_key
 
 
 @dataclass

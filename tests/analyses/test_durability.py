@@ -16,13 +16,13 @@ from bench.packages import hostile_sdist
 from bench.thoth_processes import Objects, Process, Server, make_token
 from tests.analyses.conftest import runner_pids
 from tests.analyzer_runner.test_hostile import sandbox_processes
+from thoth_graphql.analyses.ledger import read_dispatch_record
 from thoth_graphql.analyses.local import UID_BASE
-from thoth_graphql.analyses.records import read_dispatch_record
 from thoth_graphql.domain import AnalysisStatus, VersionKey
-from thoth_graphql.objects import get_json, open_object_store
-from thoth_graphql.objects.layout import status_key
 from thoth_graphql.store.port import AnalysisFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import get_json, open_object_store
+from thoth_objects.layout import status_key
 
 SLOW_BUILD = """
 def attack():

@@ -35,8 +35,8 @@ from thoth_graphql.analyses.kubernetes import (
 )
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.domain import AnalysisStatus
-from thoth_graphql.objects import ObjectStore, open_object_store
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import ObjectStore, open_object_store
 
 KUBERNETES_VERSION = "1.30"
 SETTINGS = JobSettings("registry.example/thoth-graphql:1.0", "s3://bucket/thoth?region=x")

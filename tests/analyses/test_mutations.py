@@ -15,9 +15,9 @@ from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient
 from thoth_graphql.api import create_app
 from thoth_graphql.domain import AnalysisStatus, TokenScope
-from thoth_graphql.objects import LocalObjectStore, ObjectStoreError, get_json
 from thoth_graphql.store.port import AnalysisFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import LocalObjectStore, ObjectStoreError, get_json
 
 SOLVE = """
 mutation ($input: SolverAnalysisInput!) {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer_runner.request import InspectionRequest, SolverRequest, parse_request
 from bench.package_index import allow_loopback
+from thoth_analysis_request.document import InspectionRequest, SolverRequest, parse_request
 from thoth_graphql.analyses.requests import (
     MAX_SCRIPT_BYTES,
     InvalidSpec,

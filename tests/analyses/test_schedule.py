@@ -23,10 +23,10 @@ from thoth_graphql.domain import (
     RuntimeEnvironment,
 )
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects import ObjectStore, get_json, open_object_store, request_key
 from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.port import AnalysisFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects import ObjectStore, get_json, open_object_store, request_key
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.status import StatusRecord
 from bench.package_index import PackageIndex, allow_loopback, serve
 from tests.s3_server import s3_credentials, s3_server
-from thoth_graphql.objects import LocalObjectStore, ObjectStore, get_json, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
+from thoth_objects import LocalObjectStore, ObjectStore, get_json, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 __all__ = ["s3_credentials", "s3_server"]
 

@@ -13,8 +13,8 @@ from bench.janusgraph_server import free_port
 from bench.package_index import PackageIndex
 from tests.analyzer_runner.conftest import SECRET, assert_valid
 from tests.s3_server import CREDENTIALS, S3Server
-from thoth_graphql.objects import open_object_store, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
+from thoth_objects import open_object_store, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from analyzer_runner.sandbox import Sandbox
 from bench.package_index import PackageIndex
 from bench.packages import hostile_sdist
 from tests.analyzer_runner.conftest import SECRET, Ran, run
-from thoth_graphql.objects import ObjectStore
+from thoth_objects import ObjectStore
 
 SANDBOX_ENVIRONMENT = {
     "HOME",

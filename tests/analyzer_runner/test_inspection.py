@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from analyzer_runner.environment import host_environment
 from analyzer_runner.sandbox import Sandbox
 from bench.package_index import IndexFile, PackageIndex
 from bench.packages import publish_tinybackend, tiny_sdist_files
 from tests.analyzer_runner.conftest import Ran, run
+from thoth_analysis_request.environment import host_environment
 from thoth_graphql.domain import StackOutcome
-from thoth_graphql.objects import ObjectStore
+from thoth_objects import ObjectStore
 
 SCRIPT = """
 import app, dep

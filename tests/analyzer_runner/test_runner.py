@@ -17,8 +17,8 @@ from analyzer_runner.sandbox import Sandbox
 from bench.package_index import PackageIndex
 from bench.packages import hostile_sdist
 from tests.analyzer_runner.test_hostile import sandbox_processes
-from thoth_graphql.objects import LocalObjectStore, ObjectStoreError, get_json, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key, status_key
+from thoth_objects import LocalObjectStore, ObjectStoreError, get_json, put_json
+from thoth_objects.layout import new_analysis_id, request_key, status_key
 
 ROOT = Path(__file__).resolve().parents[2]
 

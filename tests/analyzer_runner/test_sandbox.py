@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from analyzer_runner.limits import Limits
 from analyzer_runner.outcome import Outcome
 from analyzer_runner.sandbox import (
     PR_GET_DUMPABLE,
@@ -26,6 +25,7 @@ from analyzer_runner.sandbox import (
 from analyzer_runner.workspace import Workspace
 from tests.analyzer_runner.conftest import SECRET
 from tests.analyzer_runner.test_hostile import SANDBOX_ENVIRONMENT, sandbox_processes
+from thoth_analysis_request.limits import Limits
 
 PROBE = """
 import json, os, socket

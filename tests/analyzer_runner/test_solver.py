@@ -19,7 +19,7 @@ from bench.package_index import (
 from bench.packages import publish_tinybackend, tiny_sdist_files
 from tests.analyzer_runner.conftest import run
 from thoth_graphql.ingest import parse_solver_document
-from thoth_graphql.objects import ObjectStore
+from thoth_objects import ObjectStore
 
 
 def solver(index: PackageIndex, name: str, spec: str | None = None, **more: Any) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from packaging.tags import Tag
 
-from analyzer_runner.environment import Environment, host_environment
 from analyzer_runner.tags import platform_tags, supported_tags
+from thoth_analysis_request.environment import Environment, host_environment
 
 
 def test_linux_platforms_accept_manylinux_down_to_the_oldest() -> None:

@@ -23,10 +23,10 @@ from bench.universe import DEMO, expected_resolution, resolvelib_case
 from tests.api.conftest import add_token
 from tests.api.graphql_client import GraphQLClient, Result
 from tests.api.sample_graph import release
-from thoth_graphql import advise as advise_module
-from thoth_graphql.advise import server_environment
+from thoth_graphql import advise_service as advise_module
+from thoth_graphql.advise_service import server_environment
 from thoth_graphql.api import create_app
-from thoth_graphql.api.advise import MAX_REQUIREMENTS
+from thoth_graphql.api.advise_query import MAX_REQUIREMENTS
 from thoth_graphql.domain import TokenScope, marker_environment
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot
@@ -456,7 +456,7 @@ def held_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldScorer]:
     """The scorer, held in whichever thread runs it until the test releases it."""
     held = HeldScorer()
     loop_thread = threading.get_ident()
-    real = advise_module.advise
+    real = advise_module.recommend
 
     def slow(snapshot: Snapshot, request: AdviseRequest, budget: Budget) -> AdviseResult:
         held.off_loop = threading.get_ident() != loop_thread
@@ -464,7 +464,7 @@ def held_scorer(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldScorer]:
         held.release.wait(30)
         return real(snapshot, request, budget)
 
-    monkeypatch.setattr(advise_module, "advise", slow)
+    monkeypatch.setattr(advise_module, "recommend", slow)
     yield held
     held.release.set()
 
@@ -501,7 +501,7 @@ async def test_only_proven_answers_are_served_from_the_read_cache(
         calls.append(request)
         return AdviseResult(optimal=optimal)
 
-    monkeypatch.setattr(advise_module, "advise", scorer)
+    monkeypatch.setattr(advise_module, "recommend", scorer)
     async with client(small) as anonymous:  # a token would keep the answer out anyway
         for _ in range(2):
             answer = await advise(anonymous, ["app"])
@@ -519,7 +519,7 @@ async def test_a_saturated_server_answers_unavailable_within_the_time_limit(
         release_all.wait(10)
         return AdviseResult(optimal=False)
 
-    monkeypatch.setattr(advise_module, "advise", stuck)
+    monkeypatch.setattr(advise_module, "recommend", stuck)
     busy = [
         asyncio.create_task(advise(ask, [f"app>=0.{i}"])) for i in range(advise_module.COMPUTATIONS)
     ]

@@ -14,7 +14,7 @@ from tests.deploy.manifests import Build, container_env
 from tests.deploy.policy import analysis_pod, config, dispatcher
 from thoth_graphql.analyses.kubernetes import JobSettings, job_manifest, job_name
 from thoth_graphql.cli import main
-from thoth_graphql.objects.layout import request_key
+from thoth_objects.layout import request_key
 
 ANALYSIS_ID = "20260101T120000Z-3f9c2a1b"
 JOB_SPEC_ANNOTATION = "thoth-graphql.example/job-spec"

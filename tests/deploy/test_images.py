@@ -2,16 +2,20 @@
 multi-stage, start from the same digest-pinned official Python image of the interpreter
 the tests run on, install hash-pinned dependencies only, fetch nothing else, hold no
 secret, end as a numeric non-root user (the runner's is the uid of the dispatcher's Jobs),
-copy only what the build context lets in, and pass hadolint. The locks cover
-pyproject.toml's dependencies, and the runner's holds no graph or GraphQL library."""
+copy only what the build context lets in, and pass hadolint. The API image copies every
+package the project ships, the runner image the runner and the packages it shares with the
+server only (no thoth_graphql). The locks cover pyproject.toml's dependencies, and the
+runner's holds no graph or GraphQL library."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -34,6 +38,7 @@ NOT_IN_THE_RUNNER = {
     "uvicorn",
 }
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "AWS_", "CREDENTIAL")
+RUNNER_PACKAGES = {"analyzer_runner", "thoth_objects", "thoth_analysis_request"}
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -136,6 +141,33 @@ def test_holds_no_secret_and_copies_only_the_build_context(image: str) -> None:
                 assert source.split("/")[0] in allowed, source
 
 
+def copied_packages(path: Path) -> set[str]:
+    """The Python packages of the source tree a Containerfile copies from its context."""
+    sources = {
+        source.rstrip("/")
+        for word, args in instructions(path)
+        if word == "COPY" and "--from=" not in args
+        for source in args.split()[:-1]
+    }
+    return {s for s in sources if (ROOT / s / "__init__.py").is_file()}
+
+
+def shipped_packages() -> set[str]:
+    """The top-level packages pyproject.toml's packages.find includes."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = [p.rstrip("*") for p in setuptools["packages"]["find"]["include"]]
+    return {p for p in patterns if (ROOT / p / "__init__.py").is_file()}
+
+
+def test_the_api_image_copies_every_package_the_project_ships() -> None:
+    assert shipped_packages() == {"thoth_graphql", *RUNNER_PACKAGES}
+    assert copied_packages(CONTAINERFILES["api"]) == shipped_packages()
+
+
+def test_the_runner_image_copies_the_runner_and_the_shared_packages_only() -> None:
+    assert copied_packages(CONTAINERFILES["runner"]) == RUNNER_PACKAGES
+
+
 def test_the_locks_cover_the_dependencies_and_keep_the_runner_small() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     api, runner = lock("api"), lock("runner")
@@ -151,6 +183,56 @@ def test_the_locks_cover_the_dependencies_and_keep_the_runner_small() -> None:
             assert canonicalize_name(line) in runner
     assert not NOT_IN_THE_RUNNER & set(runner)
     assert {"setuptools", "wheel"} <= set(lock("build"))
+
+
+def run_time_imports(source: str) -> set[str]:
+    """The top-level modules a file imports when it runs (not under `if TYPE_CHECKING:`)."""
+    tree = ast.parse(source)
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING")
+        for statement in block.body
+        for node in ast.walk(statement)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def third_party_imports(packages: set[str]) -> set[str]:
+    """The distributions whose modules the files of `packages` import at run time."""
+    tops = {
+        name
+        for package in packages
+        for path in (ROOT / package).rglob("*.py")
+        if "inside" not in path.relative_to(ROOT).parts  # sandboxed: the standard library
+        for name in run_time_imports(path.read_text())
+    }
+    distributions = packages_distributions()
+    found = tops - set(sys.stdlib_module_names) - packages - {"__future__"}
+    return {str(canonicalize_name(d)) for top in found for d in distributions.get(top, [top])}
+
+
+def test_imports_for_type_checking_only_are_not_run_time_imports() -> None:
+    source = (
+        "import httpx\nfrom typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from types_aiobotocore_s3 import S3Client\n"
+        "def later():\n    import yarl.abc\n"
+    )
+    assert run_time_imports(source) == {"httpx", "typing", "yarl"}
+
+
+def test_the_runner_lock_holds_what_the_runner_imports() -> None:
+    imported = third_party_imports(RUNNER_PACKAGES)
+    assert {"aiobotocore", "httpx", "packaging"} <= imported
+    assert imported - set(lock("runner")) == set()
 
 
 def test_hadolint_passes() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.universe import release, stack_problems
 from thoth_graphql.domain import RuntimeEnvironment
-from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, advise
+from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, recommend
 
 PY311_LINUX = RuntimeEnvironment(python_version="3.11", platform="linux_x86_64")
 PY38_WINDOWS = RuntimeEnvironment(python_version="3.8", platform="win_amd64")
@@ -30,8 +30,8 @@ def test_markers_follow_the_runtime_environment() -> None:
             release("uvloop", "0.17"),
         ]
     )
-    linux = advise(snapshot, AdviseRequest(("app",), environment=PY311_LINUX))
-    windows = advise(snapshot, AdviseRequest(("app",), environment=PY38_WINDOWS))
+    linux = recommend(snapshot, AdviseRequest(("app",), environment=PY311_LINUX))
+    windows = recommend(snapshot, AdviseRequest(("app",), environment=PY38_WINDOWS))
     assert set(versions(linux)) == {"app", "uvloop"}
     assert set(versions(windows)) == {"app", "typing-extensions", "pywin32"}
 
@@ -40,25 +40,25 @@ def test_requires_python_filters_versions() -> None:
     snapshot = Snapshot.from_releases(
         [release("lib", "2.0", requires_python=">=3.10"), release("lib", "1.0")]
     )
-    assert versions(advise(snapshot, AdviseRequest(("lib",), environment=PY311_LINUX))) == {
+    assert versions(recommend(snapshot, AdviseRequest(("lib",), environment=PY311_LINUX))) == {
         "lib": "2.0"
     }
-    assert versions(advise(snapshot, AdviseRequest(("lib",), environment=PY38_WINDOWS))) == {
+    assert versions(recommend(snapshot, AdviseRequest(("lib",), environment=PY38_WINDOWS))) == {
         "lib": "1.0"
     }
 
 
 def test_yanked_only_when_pinned_exactly() -> None:
     snapshot = Snapshot.from_releases([release("lib", "2.0", yanked=True), release("lib", "1.0")])
-    assert versions(advise(snapshot, AdviseRequest(("lib",)))) == {"lib": "1.0"}
-    pinned = advise(snapshot, AdviseRequest(("lib==2.0",)))
+    assert versions(recommend(snapshot, AdviseRequest(("lib",)))) == {"lib": "1.0"}
+    pinned = recommend(snapshot, AdviseRequest(("lib==2.0",)))
     assert versions(pinned) == {"lib": "2.0"}
     assert pinned.stacks[0].packages[0].yanked
 
 
 def test_yanked_only_is_unsatisfiable_without_a_pin() -> None:
     snapshot = Snapshot.from_releases([release("lib", "2.0", yanked=True), release("lib", "1.0")])
-    result = advise(snapshot, AdviseRequest(("lib>=1.5",)))
+    result = recommend(snapshot, AdviseRequest(("lib>=1.5",)))
     assert result.stacks == () and result.unsatisfiable is not None
     assert result.unsatisfiable.packages == ("lib",)
     assert result.unsatisfiable.conflicts == ("lib>=1.5: only yanked releases match",)
@@ -68,10 +68,10 @@ def test_pre_releases_only_when_named_or_nothing_else_fits() -> None:
     snapshot = Snapshot.from_releases(
         [release("lib", "3.0b1"), release("lib", "2.0"), release("solo", "1.0rc1")]
     )
-    assert versions(advise(snapshot, AdviseRequest(("lib",)))) == {"lib": "2.0"}
-    assert versions(advise(snapshot, AdviseRequest(("lib>=3.0b1",)))) == {"lib": "3.0b1"}
-    assert versions(advise(snapshot, AdviseRequest(("lib>2.0",)))) == {"lib": "3.0b1"}
-    assert versions(advise(snapshot, AdviseRequest(("solo",)))) == {"solo": "1.0rc1"}
+    assert versions(recommend(snapshot, AdviseRequest(("lib",)))) == {"lib": "2.0"}
+    assert versions(recommend(snapshot, AdviseRequest(("lib>=3.0b1",)))) == {"lib": "3.0b1"}
+    assert versions(recommend(snapshot, AdviseRequest(("lib>2.0",)))) == {"lib": "3.0b1"}
+    assert versions(recommend(snapshot, AdviseRequest(("solo",)))) == {"solo": "1.0rc1"}
 
 
 def test_a_pre_release_is_kept_only_when_the_whole_stack_excludes_every_final() -> None:
@@ -85,7 +85,7 @@ def test_a_pre_release_is_kept_only_when_the_whole_stack_excludes_every_final() 
             release("lib", "2.0"),
         ]
     )
-    result = advise(snapshot, AdviseRequest(("top",)))
+    result = recommend(snapshot, AdviseRequest(("top",)))
     assert versions(result)["lib"] == "2.0"
     assert stack_problems(snapshot, ("top",), result.stacks[0]) == []
 
@@ -99,7 +99,7 @@ def test_constraints_limit_but_do_not_add() -> None:
             release("other", "1.0"),
         ]
     )
-    result = advise(snapshot, AdviseRequest(("app",), constraints=("lib<2", "other==1.0")))
+    result = recommend(snapshot, AdviseRequest(("app",), constraints=("lib<2", "other==1.0")))
     assert versions(result) == {"app": "1.0", "lib": "1.0"}
     assert stack_problems(snapshot, ("app",), result.stacks[0], constraints=("lib<2",)) == []
 
@@ -113,7 +113,7 @@ def test_the_same_package_with_different_extras_gets_both() -> None:
             release("b", "1.0", "a[two]"),
         ]
     )
-    result = advise(snapshot, AdviseRequest(("a[one]", "b")))
+    result = recommend(snapshot, AdviseRequest(("a[one]", "b")))
     assert versions(result) == {"a": "1.0", "b": "1.0", "x": "1.0", "y": "1.0"}
     locked = {p.name: p.extras for p in result.stacks[0].packages}
     assert locked["a"] == ("one", "two")
@@ -121,7 +121,7 @@ def test_the_same_package_with_different_extras_gets_both() -> None:
 
 def test_unknown_packages_are_unresolved_not_dropped() -> None:
     snapshot = Snapshot.from_releases([release("a", "1.0")])
-    result = advise(snapshot, AdviseRequest(("a", "nope>=1", "not a requirement!")))
+    result = recommend(snapshot, AdviseRequest(("a", "nope>=1", "not a requirement!")))
     assert result.stacks == ()
     assert any(u.startswith("nope:") for u in result.unresolved)
     assert any("not a PEP 508" in u for u in result.unresolved)
@@ -136,7 +136,7 @@ def test_a_version_clash_is_explained_by_both_chains() -> None:
             release("unrelated", "1.0"),
         ]
     )
-    result = advise(snapshot, AdviseRequest(("six<1.12", "venv>=20", "unrelated")))
+    result = recommend(snapshot, AdviseRequest(("six<1.12", "venv>=20", "unrelated")))
     assert result.unsatisfiable is not None
     assert result.unsatisfiable.packages == ("six",)
     conflicts = result.unsatisfiable.conflicts

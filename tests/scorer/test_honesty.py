@@ -10,7 +10,7 @@ from thoth_graphql.scorer import (
     GapReason,
     RecommendationType,
     Snapshot,
-    advise,
+    recommend,
 )
 
 HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
@@ -27,7 +27,7 @@ FOUR_LEVELS = [
 def chosen(
     releases: list[Release], kind: RecommendationType = RecommendationType.LATEST
 ) -> tuple[dict[str, str], AdviseResult]:
-    result = advise(
+    result = recommend(
         Snapshot.from_releases(releases),
         AdviseRequest(("a",), environment=HERE, recommendation_type=kind),
     )
@@ -78,7 +78,7 @@ def test_a_clash_that_remains_whatever_the_unknown_is_explained_past_it() -> Non
         release("util", "1.0"),
         release("util", "2.0"),
     ]
-    result = advise(
+    result = recommend(
         Snapshot.from_releases(releases),
         AdviseRequest(("web", "util>=2"), environment=HERE),
     )

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from analyzer_runner.request import SolverRequest
 from analyzer_runner.runner import produce_document
 from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from bench.package_index import PackageIndex, allow_loopback, metadata_text, serve
-from thoth_graphql.advise import AdviseService, server_environment
+from thoth_analysis_request.document import SolverRequest
+from thoth_graphql.advise_service import AdviseService, server_environment
 from thoth_graphql.ingest import ingest_documents, parse_solver_document
-from thoth_graphql.objects.layout import new_analysis_id
 from thoth_graphql.scorer import AdviseRequest, Stack
 from thoth_graphql.store.sqlite import SqliteGraphStore
+from thoth_objects.layout import new_analysis_id
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from thoth_graphql.scorer import (
     Observations,
     RecommendationType,
     Snapshot,
-    advise,
+    recommend,
 )
 
 HERE = RuntimeEnvironment(python_version="3.11", platform="linux_x86_64", cpu_family="6")
@@ -47,7 +47,7 @@ def ask(kind: RecommendationType, observations: Observations, **extra: object) -
         observations=observations,
         **extra,  # type: ignore[arg-type]
     )
-    return advise(SNAPSHOT, request)
+    return recommend(SNAPSHOT, request)
 
 
 def chosen(result: AdviseResult) -> dict[str, str]:
@@ -188,7 +188,7 @@ def test_a_justification_names_the_kind_and_the_records_behind_it() -> None:
 
 
 def test_a_release_only_the_requirements_keep_out_is_newest_allowed() -> None:
-    result = advise(SNAPSHOT, AdviseRequest(("app", "lib<3"), environment=HERE))
+    result = recommend(SNAPSHOT, AdviseRequest(("app", "lib<3"), environment=HERE))
     lib = result.stacks[0].justifications[1]
     assert (lib.version, lib.kind) == ("2.0", JustificationKind.NEWEST_ALLOWED)
     assert "the request (lib<3)" in lib.message

@@ -13,7 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from bench.universe import PIP_YAML, release, stack_problems
 from thoth_graphql.domain import Release, canonical_name
-from thoth_graphql.scorer import AdviseRequest, Snapshot, advise
+from thoth_graphql.scorer import AdviseRequest, Snapshot, recommend
 
 _CONDA_PIN = re.compile(r"^([A-Za-z0-9_.-]+)\s+([0-9][A-Za-z0-9_.*]*)$")
 
@@ -107,7 +107,7 @@ def test_pip_yaml_case(path: Path, case: dict[str, Any], base: list[Any]) -> Non
     install = step["install"]
     requirements = (install,) if isinstance(install, str) else tuple(install)
     [response] = case["response"]
-    result = advise(snapshot, AdviseRequest(requirements))
+    result = recommend(snapshot, AdviseRequest(requirements))
     if response.get("state") is None:
         assert result.stacks == ()
         assert result.unsatisfiable is not None or result.unresolved

@@ -19,7 +19,13 @@ from thoth_graphql.domain import (
     StackOutcome,
     VersionKey,
 )
-from thoth_graphql.scorer import AdviseRequest, Observations, RecommendationType, Snapshot, advise
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    Observations,
+    RecommendationType,
+    Snapshot,
+    recommend,
+)
 from thoth_graphql.scorer.objectives import objective_for
 
 NAMES = ("a", "b", "c", "d", "e", "f")
@@ -109,7 +115,7 @@ def test_latest_is_the_brute_force_optimum_and_unsat_exactly_when_none(
 ) -> None:
     releases, roots = universe
     snapshot = Snapshot.from_releases(releases)
-    result = advise(snapshot, AdviseRequest(roots))
+    result = recommend(snapshot, AdviseRequest(roots))
     stacks = list(valid_stacks(releases, roots))
     assert result.optimal
     if not stacks:
@@ -128,7 +134,7 @@ def test_count_gives_the_top_stacks_in_order(
     universe: tuple[list[Release], tuple[str, ...]], count: int
 ) -> None:
     releases, roots = universe
-    result = advise(Snapshot.from_releases(releases), AdviseRequest(roots, count=count))
+    result = recommend(Snapshot.from_releases(releases), AdviseRequest(roots, count=count))
     ranked = sorted(valid_stacks(releases, roots), key=lambda s: latest_key(releases, roots, s))
     assert [_as_stack(s) for s in result.stacks] == ranked[:count]
 
@@ -158,7 +164,7 @@ def test_costed_objectives_reach_the_brute_force_optimum(
         recommendation_type=RecommendationType(kind),
         observations=Observations(stacks=seen),
     )
-    result = advise(snapshot, request)
+    result = recommend(snapshot, request)
     stacks = list(valid_stacks(releases, roots))
     assert result.optimal
     if not stacks:

@@ -8,11 +8,17 @@ import time
 
 from bench.universe import release, stack_problems
 from thoth_graphql.domain import Release, RuntimeEnvironment
-from thoth_graphql.scorer import AdviseRequest, AdviseResult, RecommendationType, Snapshot, advise
-from thoth_graphql.scorer.advise import encoding_of
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    AdviseResult,
+    RecommendationType,
+    Snapshot,
+    recommend,
+)
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.explanation import explain
 from thoth_graphql.scorer.objectives import objective_for
+from thoth_graphql.scorer.recommend import encoding_of
 from thoth_graphql.scorer.requirements import read_demands
 
 HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
@@ -24,7 +30,7 @@ def versions(result: AdviseResult) -> dict[str, str]:
 
 
 def ask(snapshot: Snapshot, *requirements: str, **fields: object) -> AdviseResult:
-    return advise(snapshot, AdviseRequest(requirements, environment=HERE, **fields))  # type: ignore[arg-type]
+    return recommend(snapshot, AdviseRequest(requirements, environment=HERE, **fields))  # type: ignore[arg-type]
 
 
 # -- self-referential extras (apache-airflow[all]) ---------------------------------------
@@ -142,7 +148,7 @@ def test_a_hard_search_stops_when_its_request_goes_away() -> None:
     answers: list[AdviseResult] = []
     # count=2 takes the branch and bound search, for which pigeonholes are hopeless.
     request = AdviseRequest(roots, environment=HERE, count=2)
-    worker = threading.Thread(target=lambda: answers.append(advise(snapshot, request, budget)))
+    worker = threading.Thread(target=lambda: answers.append(recommend(snapshot, request, budget)))
     worker.start()
     time.sleep(0.5)
     assert worker.is_alive()  # it really is hard

@@ -13,7 +13,7 @@ from bench.universe import (
     resolvelib_snapshot,
     stack_problems,
 )
-from thoth_graphql.scorer import AdviseRequest, advise
+from thoth_graphql.scorer import AdviseRequest, recommend
 
 SOLVABLE = [
     c for c in resolvelib_cases() if "resolved" in resolvelib_case(c) and c != "pyrex-1.9.8"
@@ -38,7 +38,7 @@ def test_every_solvable_case_gives_a_valid_proven_stack(name: str) -> None:
     case = resolvelib_case(name)
     snapshot = resolvelib_snapshot(case["index"])
     request = AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT)
-    result = advise(snapshot, request)
+    result = recommend(snapshot, request)
     assert result.unsatisfiable is None
     [stack] = result.stacks
     assert stack_problems(snapshot, case["requested"], stack) == []
@@ -54,7 +54,7 @@ def test_latest_agrees_with_resolvelib_where_its_harness_reads_markers_like_pip(
 ) -> None:
     case = resolvelib_case(name)
     snapshot = resolvelib_snapshot(case["index"])
-    [stack] = advise(
+    [stack] = recommend(
         snapshot, AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT)
     ).stacks
     got = {p.name: Version(p.version) for p in stack.packages}
@@ -65,7 +65,7 @@ def test_latest_agrees_with_resolvelib_where_its_harness_reads_markers_like_pip(
 
 def test_different_extras_is_unsatisfiable_and_blames_markupsafe() -> None:
     case = resolvelib_case("different-extras")
-    result = advise(
+    result = recommend(
         resolvelib_snapshot(case["index"]),
         AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT),
     )
@@ -87,7 +87,7 @@ def test_different_extras_is_unsatisfiable_and_blames_markupsafe() -> None:
 
 def test_pyrex_is_proven_unsatisfiable() -> None:
     case = resolvelib_case("pyrex-1.9.8")
-    result = advise(
+    result = recommend(
         resolvelib_snapshot(case["index"]),
         AdviseRequest(tuple(case["requested"]), environment=ENVIRONMENT, time_limit_ms=60_000),
     )

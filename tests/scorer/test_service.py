@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.universe import DEMO, ENVIRONMENT, resolvelib_case
-from thoth_graphql.advise import AdviseService, roots_of
+from thoth_graphql.advise_service import AdviseService, roots_of
 from thoth_graphql.ingest import ingest_paths
 from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.sqlite import SqliteGraphStore

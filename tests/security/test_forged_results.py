@@ -17,13 +17,13 @@ from bench.thoth_processes import Objects, thoth
 from tests.security.conftest import start_server
 from thoth_graphql.analyses import Dispatcher, solver_spec
 from thoth_graphql.analyses.dispatcher import RunEnd
-from thoth_graphql.analyses.records import DispatchRecord
+from thoth_graphql.analyses.ledger import DispatchRecord
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.domain import Analysis, AnalysisStatus
-from thoth_graphql.objects import ObjectStore, get_json, open_object_store, put_json
-from thoth_graphql.objects.layout import new_analysis_id, status_key
 from thoth_graphql.store.sqlite import SqliteGraphStore
 from thoth_graphql.sync import GraphSync
+from thoth_objects import ObjectStore, get_json, open_object_store, put_json
+from thoth_objects.layout import new_analysis_id, status_key
 
 EVIL_INDEX = "https://evil.example/simple"
 ADVISE = """

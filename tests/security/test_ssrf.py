@@ -18,8 +18,8 @@ from analyzer_runner.sandbox import Sandbox, SandboxMode, SandboxSettings
 from analyzer_runner.wheel_range import Transfer
 from bench.package_index import PackageIndex, serve
 from bench.thoth_processes import Objects, Server
-from thoth_graphql.objects import LocalObjectStore, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
+from thoth_objects import LocalObjectStore, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 SOLVE = """
 mutation Solve($index: String!) {

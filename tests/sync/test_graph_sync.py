@@ -23,11 +23,11 @@ from thoth_graphql.domain import (
     ObservationSource,
     VersionKey,
 )
-from thoth_graphql.objects import LocalObjectStore, ObjectStore, open_object_store, put_json
-from thoth_graphql.objects.layout import new_analysis_id, request_key
 from thoth_graphql.store.port import AnalysisFilter, GraphStore, ObservationFilter
 from thoth_graphql.store.sqlite import SqliteGraphStore
 from thoth_graphql.sync import GraphNotEmpty, GraphSync
+from thoth_objects import LocalObjectStore, ObjectStore, open_object_store, put_json
+from thoth_objects.layout import new_analysis_id, request_key
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from thoth_graphql.analyses.records import (
+from thoth_graphql.analyses.ledger import (
     FAILED,
     SUCCEEDED,
     DispatchRecord,
@@ -52,12 +52,12 @@ from thoth_graphql.analyses.records import (
 from thoth_graphql.analyses.requests import request_document
 from thoth_graphql.domain import Analysis, AnalysisStatus
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects.layout import request_key
-from thoth_graphql.objects.port import ObjectStore, put_json
 from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter, GraphStore
 from thoth_graphql.sync.admission import expected_result_key
 from thoth_graphql.sync.documents import InvalidResult
 from thoth_graphql.sync.graph_sync import GraphSync, Quarantined
+from thoth_objects.layout import request_key
+from thoth_objects.port import ObjectStore, put_json
 
 log = logging.getLogger(__name__)
 

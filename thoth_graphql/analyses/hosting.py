@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from thoth_graphql.analyses.dispatcher import Dispatcher
 from thoth_graphql.analyses.local import LocalLauncher
 from thoth_graphql.analyses.service import AnalysisService
-from thoth_graphql.objects.url import object_store_from_url
 from thoth_graphql.store.port import GraphStore
+from thoth_objects.url import object_store_from_url
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ import httpx
 
 from analyzer_runner.egress import EgressPolicy
 from thoth_graphql.analyses.dispatcher import RunEnd
-from thoth_graphql.analyses.records import DispatchRecord, read_status, written_since
+from thoth_graphql.analyses.ledger import DispatchRecord, read_status, written_since
 from thoth_graphql.domain import Analysis
-from thoth_graphql.objects.layout import request_key
-from thoth_graphql.objects.port import ObjectStore
+from thoth_objects.layout import request_key
+from thoth_objects.port import ObjectStore
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from thoth_graphql.advise import root_names
+from thoth_graphql.advise_service import root_names
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
 from thoth_graphql.analyses.service import AnalysisService

@@ -25,9 +25,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from thoth_graphql.analyses.dispatcher import RunEnd
-from thoth_graphql.analyses.records import DispatchRecord
+from thoth_graphql.analyses.ledger import DispatchRecord
 from thoth_graphql.domain import Analysis
-from thoth_graphql.objects.layout import request_key
+from thoth_objects.layout import request_key
 
 log = logging.getLogger(__name__)
 

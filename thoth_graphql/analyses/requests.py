@@ -1,26 +1,41 @@
 """What an analysis is asked to do: validated specs, and the request documents made of them.
 
 A spec is checked whole (every fault named by its input field, e.g. `packages[1].version`)
-before anything is recorded. Its parameters are kept in the graph's Analysis *and* written
-as `requests/<analysis-id>.json` (schema/analysis-request.schema.json); the request document
+before anything is recorded, by the rules of the request document's fields
+(thoth_analysis_request.document, shared with the runner) and this server's own (egress,
+sizes). Its parameters are kept in the graph's Analysis *and* written as
+`requests/<analysis-id>.json` (schema/analysis-request.schema.json); the request document
 is a function of the Analysis alone, so a dispatcher can write it again from the graph.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import InvalidName, canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from analyzer_runner.egress import EgressRefused, egress_policy
+from thoth_analysis_request.document import (
+    MAX_SCRIPT_BYTES,
+    MAX_STACK,
+    InvalidRequest,
+    LockedPackage,
+    exact_version,
+    inspection_parameters,
+    project_name,
+    sha256_digests,
+    solver_parameters,
+    version_specifier,
+)
+from thoth_analysis_request.document import (
+    index_url as document_index_url,
+)
+from thoth_analysis_request.document import request_document as document_of
 from thoth_graphql.domain import (
     DEFAULT_INDEX_URL,
     Analysis,
@@ -28,9 +43,24 @@ from thoth_graphql.domain import (
     RuntimeEnvironment,
 )
 
-MAX_STACK = 500
-"""The most packages one stack inspection locks (the runner's limit too)."""
-MAX_SCRIPT_BYTES = 256 * 1024
+__all__ = [
+    "MAX_SCRIPT_BYTES",
+    "MAX_STACK",
+    "AnalysisSpec",
+    "InspectionSpec",
+    "InvalidSpec",
+    "LockedPackage",
+    "SolverSpec",
+    "check_request_document",
+    "inspection_spec",
+    "kind_of",
+    "locked_package",
+    "request_document",
+    "solver_spec",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
 MAX_URL = 2000
 MAX_VERSIONS = 10_000
 SCHEMA_FILE = "analysis-request.schema.json"
@@ -55,25 +85,13 @@ class SolverSpec:
     max_versions: int | None = None
 
     def parameters(self) -> dict[str, Any]:
-        parameters: dict[str, Any] = {
-            "package_name": self.package_name,
-            "version_spec": self.version_spec,
-            "index_url": self.index_url,
-            "environment": environment_json(self.environment),
-        }
-        if self.max_versions is not None:
-            parameters["max_versions"] = self.max_versions
-        return parameters
-
-
-@dataclass(frozen=True, slots=True)
-class LockedPackage:
-    """One pinned package of a stack to inspect."""
-
-    name: str
-    version: str
-    index_url: str = DEFAULT_INDEX_URL
-    sha256: tuple[str, ...] = ()
+        return solver_parameters(
+            self.package_name,
+            self.version_spec,
+            self.index_url,
+            environment_json(self.environment),
+            self.max_versions,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +103,7 @@ class InspectionSpec:
     script: str | None = None
 
     def parameters(self) -> dict[str, Any]:
-        return {
-            "packages": [
-                {
-                    "package_name": p.name,
-                    "package_version": p.version,
-                    "index_url": p.index_url,
-                    "sha256": list(p.sha256),
-                }
-                for p in self.packages
-            ],
-            "environment": environment_json(self.environment),
-            "script": self.script,
-        }
+        return inspection_parameters(self.packages, environment_json(self.environment), self.script)
 
 
 AnalysisSpec = SolverSpec | InspectionSpec
@@ -117,17 +123,26 @@ def environment_json(environment: RuntimeEnvironment) -> dict[str, Any]:
 # -- checking what a requester asked for ------------------------------------------------
 
 
-def _project(raw: str, path: str, faults: list[tuple[str, str]]) -> str:
+def _checked(rule: Callable[[T], R], raw: T, path: str, faults: list[tuple[str, str]]) -> R | None:
+    """`rule(raw)`, or None with its fault recorded under the input field `path`."""
     try:
-        return str(canonicalize_name(raw, validate=True))
-    except InvalidName:
-        faults.append((path, f"{raw!r} is not a valid project name."))
-        return raw
+        return rule(raw)
+    except InvalidRequest as fault:
+        faults.append((path, f"{fault}."))
+        return None
+
+
+def _project(raw: str, path: str, faults: list[tuple[str, str]]) -> str:
+    return _checked(project_name, raw, path, faults) or raw
 
 
 def _url(raw: str | None, path: str, faults: list[tuple[str, str]]) -> str:
     url = (raw or DEFAULT_INDEX_URL).strip()
-    if not url.startswith(("https://", "http://")) or len(url) > MAX_URL or " " in url:
+    try:
+        document_index_url(url)
+        if len(url) > MAX_URL or " " in url:
+            raise InvalidRequest(url)
+    except InvalidRequest:
         faults.append((path, f"must be an http(s) URL of at most {MAX_URL} characters."))
         return url.rstrip("/")
     # The runners check again on every fetch; refusing here keeps the request (and any
@@ -143,10 +158,7 @@ def _version_spec(raw: str | None, path: str, faults: list[tuple[str, str]]) -> 
     if raw is None or not raw.strip():
         return None
     text = raw.strip()
-    try:
-        SpecifierSet(f"=={text}" if text[0].isdigit() else text)
-    except InvalidSpecifier:
-        faults.append((path, f"{raw!r} is neither a PEP 440 version nor a specifier."))
+    _checked(version_specifier, text, path, faults)
     return text
 
 
@@ -175,15 +187,9 @@ def locked_package(
     """One checked package of a stack, or the faults of its fields under `path`."""
     faults: list[tuple[str, str]] = []
     canonical = _project(name, f"{path}.name", faults)
-    try:
-        normal = str(Version(version))
-    except InvalidVersion:
-        faults.append((f"{path}.version", f"{version!r} is not a PEP 440 version."))
-        normal = version
+    normal = _checked(exact_version, version, f"{path}.version", faults) or version
     url = _url(index, f"{path}.index", faults)
-    digests = tuple(d.lower() for d in sha256)
-    if not all(len(d) == 64 and all(c in "0123456789abcdef" for c in d) for d in digests):
-        faults.append((f"{path}.sha256", "must hold hex SHA-256 digests."))
+    digests = _checked(sha256_digests, sha256, f"{path}.sha256", faults) or ()
     if faults:
         return None, faults
     return LockedPackage(canonical, normal, url, digests), []
@@ -223,14 +229,7 @@ def inspection_spec(
 
 def request_document(analysis: Analysis) -> dict[str, Any]:
     """The request the runner reads for this analysis (a function of the Analysis alone)."""
-    document: dict[str, Any] = {
-        "analysis_id": analysis.id,
-        "kind": analysis.kind.value,
-        "parameters": analysis.parameters,
-    }
-    if analysis.created_at:
-        document["created_at"] = analysis.created_at
-    return document
+    return document_of(analysis.id, analysis.kind.value, analysis.parameters, analysis.created_at)
 
 
 @cache

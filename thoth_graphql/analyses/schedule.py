@@ -21,15 +21,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from thoth_graphql.advise import AdviseService
+from thoth_graphql.advise_service import AdviseService
 from thoth_graphql.analyses.learning import Range, frontier, range_of, solver_specs
 from thoth_graphql.analyses.rate_limit import RateLimiter
 from thoth_graphql.analyses.requests import InvalidSpec, SolverSpec, solver_spec
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.domain import Analysis, AnalysisKind, AnalysisStatus, RuntimeEnvironment
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects.port import ObjectStore
-from thoth_graphql.objects.url import open_object_store
 from thoth_graphql.scorer import AdviseRequest
 from thoth_graphql.store.port import (
     AnalysisCursor,
@@ -38,6 +36,8 @@ from thoth_graphql.store.port import (
     GraphStore,
     PackageGraph,
 )
+from thoth_objects.port import ObjectStore
+from thoth_objects.url import open_object_store
 
 REQUESTER = "schedule-solvers"
 """Who the scheduler's requests come from (the requester of its rate-limit bucket)."""

@@ -32,9 +32,9 @@ from thoth_graphql.analyses.requests import (
 )
 from thoth_graphql.domain import Analysis, AnalysisStatus
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects.layout import new_analysis_id, request_key
-from thoth_graphql.objects.port import ObjectStore, ObjectStoreError, put_json
 from thoth_graphql.store.port import AnalysisQueue
+from thoth_objects.layout import new_analysis_id, request_key
+from thoth_objects.port import ObjectStore, ObjectStoreError, put_json
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from thoth_graphql.advise import AdviseService
+from thoth_graphql.advise_service import AdviseService
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import ReadCache
 from thoth_graphql.api.loaders import Loaders

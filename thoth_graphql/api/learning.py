@@ -10,7 +10,7 @@ import strawberry
 
 from thoth_graphql.analyses import learning as service
 from thoth_graphql.analyses.requests import InvalidSpec, solver_spec
-from thoth_graphql.api.advise import AdviseInput, AdviseResult
+from thoth_graphql.api.advise_query import AdviseInput, AdviseResult
 from thoth_graphql.api.analysis_requests import required_analysis_service
 from thoth_graphql.api.auth import authorize
 from thoth_graphql.api.context import Info

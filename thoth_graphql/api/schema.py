@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from thoth_graphql.api import cost, limits
-from thoth_graphql.api.advise import AdviseResult, advise
+from thoth_graphql.api.advise_query import AdviseResult, resolve_advise
 from thoth_graphql.api.advisories import AdvisoryConnection, list_advisories
 from thoth_graphql.api.analyses import (
     Analysis,
@@ -141,7 +141,7 @@ class Query:
         resolver=_advisories, description="Advisories (of one package, or all), by OSV id."
     )
     advise: AdviseResult = strawberry.field(
-        resolver=advise,
+        resolver=resolve_advise,
         description=(
             "The best fully locked stacks for `input.requirements` in a runtime environment, "
             "for one recommendation type, with a justification for every package; or why "

@@ -1,6 +1,6 @@
 """A Python client of the thoth-graphql API: typed calls, plain dataclasses as results."""
 
-from thoth_graphql.client.advice import Advice, Justification, LockedPackage, Stack, Unsatisfiable
+from thoth_graphql.client.advice import Advice, Justification, Stack, StackPackage, Unsatisfiable
 from thoth_graphql.client.analyses import Analysis, AnalysisTimeout
 from thoth_graphql.client.client import RECOMMENDATION_TYPES, ThothClient
 from thoth_graphql.client.environment import RuntimeEnvironment
@@ -17,13 +17,13 @@ __all__ = [
     "GraphQLError",
     "HttpTransport",
     "Justification",
-    "LockedPackage",
     "Package",
     "Release",
     "RuntimeEnvironment",
     "ServerUnavailable",
     "Stack",
     "StackObservation",
+    "StackPackage",
     "ThothClient",
     "Transport",
     "Unsatisfiable",

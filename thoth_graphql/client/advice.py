@@ -32,7 +32,9 @@ query Advise($input: AdviseInput!) {{
 
 
 @dataclass(frozen=True, slots=True)
-class LockedPackage:
+class StackPackage:
+    """One package of a stack: the version chosen and its index (GraphQL `LockedPackage`)."""
+
     name: str
     version: str
     index: str
@@ -61,7 +63,7 @@ class Stack:
     """A fully locked set of versions and why each has its version."""
 
     score: float
-    packages: list[LockedPackage]
+    packages: list[StackPackage]
     justifications: list[Justification]
     lockfiles: dict[str, str] = field(repr=False)
 
@@ -140,7 +142,7 @@ class Advice:
 def _stack(data: dict[str, Any]) -> Stack:
     return Stack(
         score=float(data["score"]),
-        packages=[LockedPackage(**p) for p in data["packages"]],
+        packages=[StackPackage(**p) for p in data["packages"]],
         justifications=[Justification(**j) for j in data["justifications"]],
         lockfiles={fmt: data[alias] for fmt, alias in LOCKFILE_FORMATS.items()},
     )

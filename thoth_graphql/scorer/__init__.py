@@ -1,7 +1,7 @@
 """The stack scorer: pure, in memory, fed by a snapshot of a dependency closure."""
 
-from thoth_graphql.scorer.advise import DEFAULT_TIME_LIMIT_MS, advise
 from thoth_graphql.scorer.lockfile import FORMATS as LOCKFILE_FORMATS
+from thoth_graphql.scorer.recommend import DEFAULT_TIME_LIMIT_MS, recommend
 from thoth_graphql.scorer.snapshot import EnvironmentView, Snapshot
 from thoth_graphql.scorer.types import (
     AdviseRequest,
@@ -35,5 +35,5 @@ __all__ = [
     "Snapshot",
     "Stack",
     "Unsatisfiable",
-    "advise",
+    "recommend",
 ]

@@ -24,7 +24,7 @@ from thoth_graphql.domain import (
     VersionKey,
 )
 from thoth_graphql.ingest.solver_document import SolverDocument
-from thoth_graphql.objects.layout import INSPECTION, SOLVER, result_key
+from thoth_objects.layout import INSPECTION, SOLVER, result_key
 
 
 class NotAdmitted(ValueError):

@@ -46,20 +46,6 @@ from thoth_graphql.ingest.solver_document import (
     SolverDocument,
     parse_solver_document,
 )
-from thoth_graphql.objects.layout import (
-    COMPLETED,
-    INSPECTION,
-    REQUESTS,
-    RESULTS,
-    SOLVER,
-    analysis_id_of,
-    completion_analysis_id,
-    completion_prefix,
-    completion_time,
-    result_key,
-    status_key,
-)
-from thoth_graphql.objects.port import ObjectNotFound, ObjectStore, get_json
 from thoth_graphql.store.port import DocumentRef, GraphStore
 from thoth_graphql.sync.admission import (
     NotAdmitted,
@@ -73,6 +59,20 @@ from thoth_graphql.sync.documents import (
     solver_installability,
 )
 from thoth_graphql.sync.quarantine import quarantine
+from thoth_objects.layout import (
+    COMPLETED,
+    INSPECTION,
+    REQUESTS,
+    RESULTS,
+    SOLVER,
+    analysis_id_of,
+    completion_analysis_id,
+    completion_prefix,
+    completion_time,
+    result_key,
+    status_key,
+)
+from thoth_objects.port import ObjectNotFound, ObjectStore, get_json
 
 log = logging.getLogger(__name__)
 

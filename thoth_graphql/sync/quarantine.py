@@ -12,8 +12,8 @@ import logging
 from prometheus_client import Counter
 
 from thoth_graphql.domain.timestamps import utc_timestamp
-from thoth_graphql.objects.layout import quarantine_key
-from thoth_graphql.objects.port import ObjectNotFound, ObjectStore, put_json
+from thoth_objects.layout import quarantine_key
+from thoth_objects.port import ObjectNotFound, ObjectStore, put_json
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 2: runtime environments, observations, advisories, analyses and API tokens. Records
-    # are kept whole as JSON (store/records.py); columns exist for what is filtered on.
+    # are kept whole as JSON (store/json_text.py); columns exist for what is filtered on.
     """
     CREATE TABLE runtime_environment (
         key TEXT PRIMARY KEY,
@@ -97,7 +97,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 3: a release's files (filename, url, sha256, requires-python, yanked, upload time) as
-    # JSON (store/records.py), for installable lock files; '[]' for releases ingested before.
+    # JSON (store/json_text.py), for installable lock files; '[]' for releases ingested before.
     """
     ALTER TABLE package_version ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
     """,

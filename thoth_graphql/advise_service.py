@@ -45,7 +45,7 @@ from thoth_graphql.scorer import (
     Observations,
     RecommendationType,
     Snapshot,
-    advise,
+    recommend,
 )
 from thoth_graphql.scorer.budget import Budget
 from thoth_graphql.scorer.evidence import same_environment
@@ -164,7 +164,7 @@ class AdviseService:
         loop = asyncio.get_running_loop()
         question = replace(request, observations=observations)
         work: Future[AdviseResult] = self._computations.submit(
-            advise, known.snapshot, question, budget
+            recommend, known.snapshot, question, budget
         )
         # The turn is given back when the computation ends, not when its request does.
         work.add_done_callback(lambda _: loop.call_soon_threadsafe(self._turns.release))

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from thoth_graphql.objects.layout import dispatch_key, status_key
-from thoth_graphql.objects.port import ObjectNotFound, ObjectStore, get_json, put_json
+from thoth_objects.layout import dispatch_key, status_key
+from thoth_objects.port import ObjectNotFound, ObjectStore, get_json, put_json
 
 RUNNING = "RUNNING"
 SUCCEEDED = "SUCCEEDED"

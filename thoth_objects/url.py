@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from thoth_graphql.objects.local import LocalObjectStore
-from thoth_graphql.objects.port import ObjectStore
+from thoth_objects.local import LocalObjectStore
+from thoth_objects.port import ObjectStore
 
 _S3_OPTIONS = {"endpoint_url", "region", "addressing_style"}
 
@@ -49,7 +49,7 @@ def object_store_from_url(url: str) -> ObjectStore:
             f"unknown s3:// URL options {unknown}; known: {sorted(_S3_OPTIONS)}"
         )
     # Imported here so that the local default works without aiobotocore loaded.
-    from thoth_graphql.objects.s3 import S3ObjectStore
+    from thoth_objects.s3 import S3ObjectStore
 
     return S3ObjectStore(
         parts.netloc,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.s3_server import S3Server
-from thoth_graphql.objects import (
+from thoth_objects import (
     InvalidKey,
     ObjectNotFound,
     ObjectStore,

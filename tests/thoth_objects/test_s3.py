@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.s3_server import S3Server
-from thoth_graphql.objects import ObjectStoreError, object_store_from_url, open_object_store
+from thoth_objects import ObjectStoreError, object_store_from_url, open_object_store
 
 
 async def test_stores_under_different_prefixes_do_not_see_each_other(

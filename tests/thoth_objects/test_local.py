@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from thoth_graphql.objects import InvalidKey, LocalObjectStore
+from thoth_objects import InvalidKey, LocalObjectStore
 
 
 async def test_objects_are_files_under_the_root(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from thoth_graphql.objects import layout
+from thoth_objects import layout
 
 
 def test_keys_of_an_analysis() -> None:

@@ -1,6 +1,6 @@
 """The object store port and its adapters: where analysis requests and raw results live."""
 
-from thoth_graphql.objects.layout import (
+from thoth_objects.layout import (
     check_id,
     completion_key,
     new_analysis_id,
@@ -8,8 +8,8 @@ from thoth_graphql.objects.layout import (
     result_key,
     status_key,
 )
-from thoth_graphql.objects.local import LocalObjectStore
-from thoth_graphql.objects.port import (
+from thoth_objects.local import LocalObjectStore
+from thoth_objects.port import (
     InvalidKey,
     ObjectNotFound,
     ObjectStore,
@@ -18,7 +18,7 @@ from thoth_graphql.objects.port import (
     get_json,
     put_json,
 )
-from thoth_graphql.objects.url import (
+from thoth_objects.url import (
     InvalidObjectStoreUrl,
     object_store_from_url,
     open_object_store,

@@ -1,4 +1,4 @@
-"""advise(snapshot, request): the best stacks for a request, or why there is none."""
+"""recommend(snapshot, request): the best stacks for a request, or why there is none."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ DEFAULT_TIME_LIMIT_MS = 10_000
 """How long a search may run when the request sets no `time_limit_ms`."""
 
 
-def advise(
+def recommend(
     snapshot: Snapshot, request: AdviseRequest, budget: Budget | None = None
 ) -> AdviseResult:
     """The best `request.count` stacks for the request's objective over a snapshot.

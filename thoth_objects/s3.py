@@ -15,7 +15,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from botocore.exceptions import BotoCoreError, ClientError
 
-from thoth_graphql.objects.port import (
+from thoth_objects.port import (
     ObjectNotFound,
     ObjectStoreError,
     check_key,

@@ -10,7 +10,7 @@ import strawberry
 from packaging.requirements import InvalidRequirement, Requirement
 
 from thoth_graphql import scorer
-from thoth_graphql.advise import AdviseBusy, server_environment
+from thoth_graphql.advise_service import AdviseBusy, server_environment
 from thoth_graphql.analyses.requests import InvalidSpec, solver_spec
 from thoth_graphql.api.advisories import Advisory
 from thoth_graphql.api.analyses import Analysis
@@ -158,15 +158,20 @@ class AdviseInput:
 # -- result ------------------------------------------------------------------------------
 
 
-async def _package_version(root: LockedPackage, info: Info) -> PackageVersion | None:
+async def _package_version(root: LockedPackageType, info: Info) -> PackageVersion | None:
     for version in await info.context.loaders.versions.load(root.name):
         if version.version == root.version and version.index_url == root.index:
             return PackageVersion.from_domain(version)
     return None
 
 
-@strawberry.type(description="One package of a stack: the version chosen and its index.")
-class LockedPackage:
+@strawberry.type(
+    name="LockedPackage",
+    description="One package of a stack: the version chosen and its index.",
+)
+class LockedPackageType:
+    """The GraphQL type of the scorer's LockedPackage."""
+
     name: str = strawberry.field(description="The canonical package name.")
     version: str
     index: str = strawberry.field(description="The index URL the release comes from.")
@@ -246,7 +251,7 @@ class Stack:
     score: float = strawberry.field(
         description="Minus the objective's cost (0 is best; always 0 for LATEST)."
     )
-    packages: list[LockedPackage] = strawberry.field(description="The packages, by name.")
+    packages: list[LockedPackageType] = strawberry.field(description="The packages, by name.")
     justifications: list[Justification] = strawberry.field(
         description="One per package, in the order the search decided them."
     )
@@ -261,7 +266,7 @@ class Stack:
         return cls(
             locked=stack,
             score=stack.score or 0.0,  # no -0.0 on the wire
-            packages=[LockedPackage.from_scorer(p) for p in stack.packages],
+            packages=[LockedPackageType.from_scorer(p) for p in stack.packages],
             justifications=[Justification.from_scorer(j) for j in stack.justifications],
         )
 
@@ -349,7 +354,7 @@ class AdviseResult:
         )
 
 
-async def advise(info: Info, input: AdviseInput) -> AdviseResult:
+async def resolve_advise(info: Info, input: AdviseInput) -> AdviseResult:
     """The `advise` query: validate, ask the store's advise service, shape the answer."""
     request = input.to_request("input")
     # Queuing analyses is a write, so it needs a write token even inside a query.

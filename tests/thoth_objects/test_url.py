@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from thoth_graphql.objects import InvalidObjectStoreUrl, LocalObjectStore, object_store_from_url
-from thoth_graphql.objects.s3 import S3ObjectStore
+from thoth_objects import InvalidObjectStoreUrl, LocalObjectStore, object_store_from_url
+from thoth_objects.s3 import S3ObjectStore
 
 
 def test_a_path_or_file_url_is_a_local_store(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from thoth_graphql.objects.port import (
+from thoth_objects.port import (
     InvalidKey,
     ObjectNotFound,
     ObjectStoreError,
