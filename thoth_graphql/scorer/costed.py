@@ -23,15 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.budget import Budget, OutOfTime
 from thoth_graphql.scorer.decisions import Solution
 from thoth_graphql.scorer.encoding import Encoding
-from thoth_graphql.scorer.hitting import EPSILON, OutOfTime, minimum_hitting_set
+from thoth_graphql.scorer.hitting import EPSILON, minimum_hitting_set
 from thoth_graphql.scorer.lexicographic import (
-    _RESTARTS,
+    RESTARTS,
     Lexicographic,
-    _OutOfTime,
-    _Question,
+    Question,
 )
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands
@@ -58,7 +57,7 @@ class Costed(Lexicographic):
         """The cost every stack asked for must stay within (None: any cost)."""
         self.optimum: float | None = None
 
-    def _pose(self) -> _Question:
+    def _pose(self) -> Question:
         question = super()._pose()
         self._costed_literals(question.common)
         return question
@@ -106,10 +105,7 @@ class Costed(Lexicographic):
         forced = [frozenset((lit,)) for lit in weight if lit in held]
         while True:
             cores = forced + [c.costed for c in self._cores if c.others <= held]
-            try:
-                hit = minimum_hitting_set(cores, weight, bound, self.budget.expired)
-            except OutOfTime:
-                raise _OutOfTime from None
+            hit = minimum_hitting_set(cores, weight, bound, self.budget.expired)
             if hit is None:
                 return None
             allowed, cost = hit
@@ -125,13 +121,13 @@ class Costed(Lexicographic):
 
     # -- the answer -----------------------------------------------------------------------
 
-    def _run(self, question: _Question) -> None:
+    def _run(self, question: Question) -> None:
         base, relaxed, roots = question.base, question.relaxed, question.roots
         self._bound = None
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
-        for _ in range(_RESTARTS):
+        for _ in range(RESTARTS):
             self._bound = None
             optimum = self._within(base, float("inf"))
             if optimum is None:  # the whole-stack rules learned left no stack
@@ -145,7 +141,7 @@ class Costed(Lexicographic):
                 self._check_gaps(relaxed, solution)
                 self.outcome.complete = True
                 return
-        raise _OutOfTime
+        raise OutOfTime
 
     def _check_gaps(self, relaxed: list[int], found: Solution | None) -> None:
         """With unknown packages free to fit: a cheaper stack, or one of the same cost

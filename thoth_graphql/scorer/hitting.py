@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from thoth_graphql.scorer.budget import OutOfTime
+
 EPSILON = 1e-9
 """Costs closer than this are equal (sums of the same floats in another order)."""
-
-
-class OutOfTime(Exception):
-    """The budget ran out while searching for a hitting set."""
 
 
 def minimum_hitting_set(

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members, newest
-from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.budget import Budget, OutOfTime
 from thoth_graphql.scorer.decisions import Decisions, Solution
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.objectives import Objective
@@ -36,12 +36,8 @@ from thoth_graphql.scorer.requirements import Demands, RootDemand
 from thoth_graphql.scorer.snapshot import EnvironmentView
 from thoth_graphql.scorer.types import GapReason, KnowledgeGap
 
-_RESTARTS = 64
+RESTARTS = 64
 """Descents restarted for whole-stack rules before the search gives up unproven."""
-
-
-class _OutOfTime(Exception):
-    """The budget ran out (or the request went away) during a SAT call."""
 
 
 @dataclass(slots=True)
@@ -60,7 +56,7 @@ class LexicographicOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class _Question:
+class Question:
     """A request as posed to the solver: its selectors and the assumptions to solve under."""
 
     common: int
@@ -93,7 +89,7 @@ class Lexicographic:
         with self.encoding.lock:
             try:
                 self._run(self._pose())
-            except _OutOfTime:
+            except OutOfTime:
                 self.outcome.complete = False
                 if self.encoding.missing and self.outcome.closure_complete:
                     # Not checked in time: every unknown package could matter.
@@ -112,7 +108,7 @@ class Lexicographic:
             try:
                 try:
                     question = self._pose()
-                except _OutOfTime:
+                except OutOfTime:
                     # The encoding is not built yet (it goes on next time): no oracle, and
                     # the caller's search meets the same spent budget at once.
                     yield lambda chosen: True
@@ -130,7 +126,7 @@ class Lexicographic:
 
     # -- the question ---------------------------------------------------------------------
 
-    def _pose(self) -> _Question:
+    def _pose(self) -> Question:
         """Add the request's clauses under fresh selectors: its roots, its constraints and
         its exclusions; the assumptions that switch them on."""
         encoding = self.encoding
@@ -146,25 +142,25 @@ class Lexicographic:
             for v in members(mask):
                 encoding.add([-common, -encoding.release(p, v)])
         if not encoding.flush(self.budget):
-            raise _OutOfTime  # the encoding goes on with the next request
+            raise OutOfTime  # the encoding goes on with the next request
         encoding.apply_phases()
         pinned = {r.package.id for r in self.demands.roots if r.pinned}
         relaxed = [common, *roots]
         relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
         base = relaxed + [-unknown for unknown in encoding.unknown.values()]
-        return _Question(common, roots, base, relaxed)
+        return Question(common, roots, base, relaxed)
 
     def _withdraw(self) -> None:
         for selector in self._selectors:
             self.encoding.add([-selector])  # this request's clauses are gone
         self._selectors.clear()
 
-    def _run(self, question: _Question) -> None:
+    def _run(self, question: Question) -> None:
         base, relaxed, roots = question.base, question.relaxed, question.roots
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
-        for _ in range(_RESTARTS):
+        for _ in range(RESTARTS):
             solution = self._descend(base)
             if self._whole_stack_rules_hold(solution, question.common):
                 self.outcome.solution = solution
@@ -174,7 +170,7 @@ class Lexicographic:
             if not self._solve(base):
                 self._no_stack(base, relaxed, roots)
                 return
-        raise _OutOfTime
+        raise OutOfTime
 
     def _no_stack(self, base: list[int], relaxed: list[int], roots: dict[int, RootDemand]) -> None:
         """No stack over what the graph knows: whether unknown packages could change
@@ -227,7 +223,7 @@ class Lexicographic:
         self.outcome.questions += 1
         answer = self.encoding.solve(assumptions, self.budget)
         if answer is None:
-            raise _OutOfTime
+            raise OutOfTime
         if answer:
             self._model = self.encoding.solver.get_model() or []
         return answer
