@@ -204,3 +204,49 @@ def test_the_costed_sat_engine_is_final_when_unknown_packages_cannot_help() -> N
     result = advise(snapshot, request, solver=CostedSat())
     assert _as_stack(result.stacks[0]) == {"app": "1.0", "lib": "1.0"}
     assert result.optimal and result.complete and result.gaps == ()
+
+
+class _Looks(Budget):
+    """A budget that runs out after a number of looks at it (no clock involved)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, looks: int) -> None:
+        super().__init__(float("inf"))
+        self.left = looks
+
+    def expired(self) -> bool:
+        self.left -= 1
+        return self.left < 0 or super().expired()
+
+
+def test_a_costed_answer_cut_short_keeps_the_cheapest_stack_seen_unproven() -> None:
+    # lib 3.0 failed: the optimum avoids it; app's two releases tie in cost.
+    snapshot = Snapshot.from_releases(
+        [
+            release("app", "2.0", "lib", "extra"),
+            release("app", "1.0", "lib"),
+            release("lib", "3.0"),
+            release("lib", "2.0"),
+            release("lib", "1.0"),
+            release("extra", "1.0"),
+        ]
+    )
+    failed = StackObservation(
+        (VersionKey("lib", "3.0"),), RuntimeEnvironment(), StackOutcome.RUNTIME_FAILURE, PROVENANCE
+    )
+    request = _request(("app",), "STABLE", (failed,), ())
+    best = advise(snapshot, request, solver=CostedSat())
+    assert best.optimal and _as_stack(best.stacks[0])["lib"] == "2.0"
+    cut_short = []
+    for looks in range(40):
+        result = advise(snapshot, request, budget=_Looks(looks), solver=CostedSat())
+        if result.optimal:
+            assert _answer(result) == _answer(best)
+            continue
+        assert result.unsatisfiable is None
+        if result.stacks:
+            [stack] = result.stacks
+            assert stack.score == 0.0 and _as_stack(stack)["lib"] != "3.0"
+            cut_short.append(looks)
+    assert cut_short  # some budget ran out after the optimum and before the proof

@@ -24,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thoth_graphql.scorer.budget import Budget, OutOfTime
-from thoth_graphql.scorer.decisions import Solution
+from thoth_graphql.scorer.decisions import Decisions, Solution
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.hitting import EPSILON, minimum_hitting_set
 from thoth_graphql.scorer.lexicographic import (
     RESTARTS,
     Lexicographic,
+    LexicographicOutcome,
     Question,
 )
 from thoth_graphql.scorer.objectives import Objective
@@ -56,6 +57,7 @@ class Costed(Lexicographic):
         self._bound: float | None = None
         """The cost every stack asked for must stay within (None: any cost)."""
         self.optimum: float | None = None
+        self._fallback: Solution | None = None
 
     def _pose(self) -> Question:
         question = super()._pose()
@@ -121,6 +123,25 @@ class Costed(Lexicographic):
 
     # -- the answer -----------------------------------------------------------------------
 
+    def run(self) -> LexicographicOutcome:
+        outcome = super().run()
+        if outcome.solution is None and outcome.conflicting_roots is None:
+            # Out of time: the best stack seen, unproven (its cost is optimal, its key not).
+            outcome.solution = self._fallback
+        return outcome
+
+    def _model_stack(self, common: int) -> Solution | None:
+        """The stack of the solver's model (decision order, the model's releases), when
+        it keeps the whole-stack rules."""
+        state = Decisions(self.view, self.objective.excluded)
+        state.start(self.demands)
+        while (p := state.next()) != -1:
+            state.decide(p, self._chosen(p))
+        solution = state.solution(self.objective.cost_of(state.chosen))
+        if not self._whole_stack_rules_hold(solution, common, learn=False):
+            return None
+        return solution
+
     def _run(self, question: Question) -> None:
         base, relaxed, roots = question.base, question.relaxed, question.roots
         self._bound = None
@@ -134,6 +155,7 @@ class Costed(Lexicographic):
                 self._no_stack(base, relaxed, roots)
                 return
             self._bound = self.optimum = optimum
+            self._fallback = self._model_stack(question.common) or self._fallback
             solution = self._descend(base)
             if self._whole_stack_rules_hold(solution, question.common):
                 solution.cost = self.objective.cost_of(solution.chosen)

@@ -269,9 +269,9 @@ class Lexicographic:
 
     # -- whole-stack rules ----------------------------------------------------------------
 
-    def _whole_stack_rules_hold(self, solution: Solution, common: int) -> bool:
+    def _whole_stack_rules_hold(self, solution: Solution, common: int, learn: bool = True) -> bool:
         """Pre-releases and yanked releases, checked on the stack; a violation is learned
-        as a clause of this request."""
+        as a clause of this request (unless `learn` is False)."""
         encoding = self.encoding
         holds = True
         for p, v in solution.chosen.items():
@@ -279,6 +279,8 @@ class Lexicographic:
             constraints = solution.constraints[p]
             bit = 1 << v
             if package.yanked_mask & bit and not any(c.pinned for c in constraints):
+                if not learn:
+                    return False
                 encoding.add([-common, -encoding.release(p, v)])
                 holds = False
                 continue
@@ -289,6 +291,8 @@ class Lexicographic:
                 allowed &= c.bits
             finals = allowed & package.final_mask & ~package.yanked_mask
             if finals:
+                if not learn:
+                    return False
                 final = newest(finals)
                 reasons = [
                     encoding.activation(q, w, extra)
