@@ -45,12 +45,20 @@ class _Core:
 
 
 class Costed(Lexicographic):
-    """One costed question (count = 1) over an encoding."""
+    """One costed question over an encoding: the `count` best stacks by (cost, key)."""
 
     def __init__(
-        self, encoding: Encoding, demands: Demands, objective: Objective, budget: Budget
+        self,
+        encoding: Encoding,
+        demands: Demands,
+        objective: Objective,
+        budget: Budget,
+        count: int = 1,
     ) -> None:
         super().__init__(encoding, demands, objective, budget)
+        self.count = max(1, count)
+        self.found: list[Solution] = []
+        """The best stacks proven so far, best first (by cost, then key)."""
         self.weight: dict[int, float] = {}
         """costed literal -> its cost."""
         self._cores: list[_Core] = []
@@ -125,9 +133,10 @@ class Costed(Lexicographic):
 
     def run(self) -> LexicographicOutcome:
         outcome = super().run()
-        if outcome.solution is None and outcome.conflicting_roots is None:
+        if not self.found and outcome.conflicting_roots is None and self._fallback:
             # Out of time: the best stack seen, unproven (its cost is optimal, its key not).
             outcome.solution = self._fallback
+            self.found.append(self._fallback)
         return outcome
 
     def _model_stack(self, common: int) -> Solution | None:
@@ -148,22 +157,37 @@ class Costed(Lexicographic):
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
-        for _ in range(RESTARTS):
+        restarts = 0
+        while len(self.found) < self.count:
             self._bound = None
             optimum = self._within(base, float("inf"))
-            if optimum is None:  # the whole-stack rules learned left no stack
-                self._no_stack(base, relaxed, roots)
-                return
-            self._bound = self.optimum = optimum
-            self._fallback = self._model_stack(question.common) or self._fallback
+            if optimum is None:
+                if not self.found:  # the whole-stack rules learned left no stack
+                    self._no_stack(base, relaxed, roots)
+                    return
+                break  # fewer stacks than asked for exist
+            self._bound = optimum
+            if not self.found:
+                self.optimum = optimum
+                self._fallback = self._model_stack(question.common) or self._fallback
             solution = self._descend(base)
-            if self._whole_stack_rules_hold(solution, question.common):
-                solution.cost = self.objective.cost_of(solution.chosen)
+            if not self._whole_stack_rules_hold(solution, question.common):
+                restarts += 1
+                if restarts > RESTARTS:
+                    raise OutOfTime
+                continue
+            solution.cost = self.objective.cost_of(solution.chosen)
+            if not self.found:
                 self.outcome.solution = solution
                 self._check_gaps(relaxed, solution)
-                self.outcome.complete = True
-                return
-        raise OutOfTime
+            self.found.append(solution)
+            # The next best is the best other stack: a founded stack holding every release
+            # of this one is this one.
+            encoding = self.encoding
+            encoding.add(
+                [-question.common, *(-encoding.release(p, v) for p, v in solution.chosen.items())]
+            )
+        self.outcome.complete = True
 
     def _check_gaps(self, relaxed: list[int], found: Solution | None) -> None:
         """With unknown packages free to fit: a cheaper stack, or one of the same cost

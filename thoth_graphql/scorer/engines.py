@@ -65,12 +65,15 @@ class CostedSat:
     name = "costed-sat"
 
     def applies(self, objective: Objective, count: int) -> bool:
-        return count <= 1
+        return True
 
     def solve(self, problem: Problem, count: int, budget: Budget) -> Answer:
         encoding = encoding_of(problem.view)
-        found = Costed(encoding, problem.demands, problem.objective, budget).run()
-        return _answer(problem, found)
+        costed = Costed(encoding, problem.demands, problem.objective, budget, count)
+        found = costed.run()
+        answer = _answer(problem, found)
+        answer.stacks = [problem.stack(s.chosen) for s in costed.found]
+        return answer
 
 
 class BranchAndBound:
