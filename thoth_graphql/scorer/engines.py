@@ -2,10 +2,12 @@
 
 - `LatestSat`: LATEST (no costs), one stack: the lexicographic SAT descent
   (`lexicographic.py`, docs/decisions/0008).
-- `CostedSat`: any objective, one stack: the least cost by implicit hitting sets, then
-  the same descent among the stacks of that cost (`costed.py`, docs/decisions/0012).
+- `CostedSat`: any objective, any count: the least cost by implicit hitting sets, then
+  the same descent among the stacks of that cost, the k best one after the other
+  (`costed.py`, docs/decisions/0012).
 - `BranchAndBound`: any objective, any count: the branch and bound search (`search.py`)
-  with the SAT engine as its feasibility oracle.
+  with the SAT engine as its feasibility oracle; the reference the other engines are
+  compared with (tests/scorer/test_solver.py), taken only when asked for.
 
 All three are exact; `engine_for` takes the first that applies, in that order.
 """
