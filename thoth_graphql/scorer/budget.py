@@ -7,6 +7,10 @@ import time
 from collections.abc import Callable
 
 
+class OutOfTime(Exception):
+    """Raised inside an engine when its budget ran out (or its request went away)."""
+
+
 class Budget:
     """A deadline plus cancellation: every phase of advise checks it, and a running SAT
     call is interrupted through the hooks registered while it runs."""

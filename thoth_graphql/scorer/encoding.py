@@ -89,6 +89,10 @@ class Encoding:
             first = self._allocate(p)
         return first + v
 
+    def encoded(self, p: int) -> bool:
+        """Whether package p has variables (some request reached it)."""
+        return p in self._first
+
     def extra_var(self, p: int, extra: str) -> int:
         """The variable 'extra is requested on package p' (its clauses on first use)."""
         key = (p, extra)

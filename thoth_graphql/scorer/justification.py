@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from thoth_graphql.scorer.bitset import members, newest
+from thoth_graphql.scorer.decisions import Constraint, Solution
 from thoth_graphql.scorer.objectives import Note, Objective
-from thoth_graphql.scorer.search import Constraint, Solution
 from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex
 from thoth_graphql.scorer.types import Justification, JustificationKind, Reason
 

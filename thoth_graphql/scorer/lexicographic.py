@@ -23,25 +23,21 @@ clause for this request and the descent starts again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members, newest
-from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.budget import Budget, OutOfTime
+from thoth_graphql.scorer.decisions import Decisions, Solution
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands, RootDemand
-from thoth_graphql.scorer.search import Constraint, Solution
-from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+from thoth_graphql.scorer.snapshot import EnvironmentView
 from thoth_graphql.scorer.types import GapReason, KnowledgeGap
 
-_RESTARTS = 64
+RESTARTS = 64
 """Descents restarted for whole-stack rules before the search gives up unproven."""
-
-
-class _OutOfTime(Exception):
-    """The budget ran out (or the request went away) during a SAT call."""
 
 
 @dataclass(slots=True)
@@ -60,7 +56,7 @@ class LexicographicOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class _Question:
+class Question:
     """A request as posed to the solver: its selectors and the assumptions to solve under."""
 
     common: int
@@ -93,7 +89,7 @@ class Lexicographic:
         with self.encoding.lock:
             try:
                 self._run(self._pose())
-            except _OutOfTime:
+            except OutOfTime:
                 self.outcome.complete = False
                 if self.encoding.missing and self.outcome.closure_complete:
                     # Not checked in time: every unknown package could matter.
@@ -112,7 +108,7 @@ class Lexicographic:
             try:
                 try:
                     question = self._pose()
-                except _OutOfTime:
+                except OutOfTime:
                     # The encoding is not built yet (it goes on next time): no oracle, and
                     # the caller's search meets the same spent budget at once.
                     yield lambda chosen: True
@@ -130,7 +126,7 @@ class Lexicographic:
 
     # -- the question ---------------------------------------------------------------------
 
-    def _pose(self) -> _Question:
+    def _pose(self) -> Question:
         """Add the request's clauses under fresh selectors: its roots, its constraints and
         its exclusions; the assumptions that switch them on."""
         encoding = self.encoding
@@ -146,25 +142,25 @@ class Lexicographic:
             for v in members(mask):
                 encoding.add([-common, -encoding.release(p, v)])
         if not encoding.flush(self.budget):
-            raise _OutOfTime  # the encoding goes on with the next request
+            raise OutOfTime  # the encoding goes on with the next request
         encoding.apply_phases()
         pinned = {r.package.id for r in self.demands.roots if r.pinned}
         relaxed = [common, *roots]
         relaxed += [-tail for (p, _), tail in encoding.yank_tails().items() if p not in pinned]
         base = relaxed + [-unknown for unknown in encoding.unknown.values()]
-        return _Question(common, roots, base, relaxed)
+        return Question(common, roots, base, relaxed)
 
     def _withdraw(self) -> None:
         for selector in self._selectors:
             self.encoding.add([-selector])  # this request's clauses are gone
         self._selectors.clear()
 
-    def _run(self, question: _Question) -> None:
+    def _run(self, question: Question) -> None:
         base, relaxed, roots = question.base, question.relaxed, question.roots
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
-        for _ in range(_RESTARTS):
+        for _ in range(RESTARTS):
             solution = self._descend(base)
             if self._whole_stack_rules_hold(solution, question.common):
                 self.outcome.solution = solution
@@ -174,7 +170,7 @@ class Lexicographic:
             if not self._solve(base):
                 self._no_stack(base, relaxed, roots)
                 return
-        raise _OutOfTime
+        raise OutOfTime
 
     def _no_stack(self, base: list[int], relaxed: list[int], roots: dict[int, RootDemand]) -> None:
         """No stack over what the graph knows: whether unknown packages could change
@@ -227,7 +223,7 @@ class Lexicographic:
         self.outcome.questions += 1
         answer = self.encoding.solve(assumptions, self.budget)
         if answer is None:
-            raise _OutOfTime
+            raise OutOfTime
         if answer:
             self._model = self.encoding.solver.get_model() or []
         return answer
@@ -244,18 +240,10 @@ class Lexicographic:
 
     def _descend(self, base: list[int]) -> Solution:
         """Fix packages in decision order, each at the newest release that still fits."""
-        state = _Descent(self)
-        for limit in self.demands.limits:
-            p = limit.package.id
-            state.constrain(p, 0, -1, limit.bits, limit.names_pre, limit.pinned, limit.text)
-        for root in self.demands.roots:
-            p = root.package.id
-            state.require(p, 0)
-            state.constrain(p, 0, -1, root.bits, root.names_pre, root.pinned, root.text)
-            state.add_extras(p, root.extras, 0)
+        state = Decisions(self.view, self.objective.excluded)
+        state.start(self.demands)
         assumptions = list(base)
-        while state.frontier:
-            p = min(state.frontier, key=lambda q: (state.frontier[q], self.packages[q].name))
+        while (p := state.next()) != -1:
             v = self._newest_that_fits(p, state.candidates(p), assumptions)
             assumptions.append(self.encoding.release(p, v))
             state.decide(p, v)
@@ -281,9 +269,9 @@ class Lexicographic:
 
     # -- whole-stack rules ----------------------------------------------------------------
 
-    def _whole_stack_rules_hold(self, solution: Solution, common: int) -> bool:
+    def _whole_stack_rules_hold(self, solution: Solution, common: int, learn: bool = True) -> bool:
         """Pre-releases and yanked releases, checked on the stack; a violation is learned
-        as a clause of this request."""
+        as a clause of this request (unless `learn` is False)."""
         encoding = self.encoding
         holds = True
         for p, v in solution.chosen.items():
@@ -291,6 +279,8 @@ class Lexicographic:
             constraints = solution.constraints[p]
             bit = 1 << v
             if package.yanked_mask & bit and not any(c.pinned for c in constraints):
+                if not learn:
+                    return False
                 encoding.add([-common, -encoding.release(p, v)])
                 holds = False
                 continue
@@ -301,6 +291,8 @@ class Lexicographic:
                 allowed &= c.bits
             finals = allowed & package.final_mask & ~package.yanked_mask
             if finals:
+                if not learn:
+                    return False
                 final = newest(finals)
                 reasons = [
                     encoding.activation(q, w, extra)
@@ -326,93 +318,3 @@ class Lexicographic:
                 found = set(self.encoding.solver.get_core() or trial)
                 kept = [s for s in trial if s in found]
         return [roots[s] for s in kept]
-
-
-class _Descent:
-    """The packages decided so far, in order, with what requires and narrows each."""
-
-    def __init__(self, search: Lexicographic) -> None:
-        self.search = search
-        self.view = search.view
-        self.packages = search.packages
-        self.excluded = search.objective.excluded
-        self.frontier: dict[int, int] = {}
-        """required, undecided package -> its depth."""
-        self.depth: dict[int, int] = {}
-        self.required_at: dict[int, int] = {}
-        self.chosen: dict[int, int] = {}
-        self.order: list[int] = []
-        self.constraints: dict[int, list[Constraint]] = {}
-        self.extras: dict[int, dict[str, int]] = {}
-
-    def require(self, p: int, depth: int) -> None:
-        if p not in self.depth:
-            self.depth[p] = depth
-            self.required_at[p] = len(self.order)
-            if p not in self.chosen:
-                self.frontier[p] = depth
-
-    def constrain(
-        self, p: int, level: int, requirer: int, bits: int, pre: bool, pin: bool, text: str
-    ) -> None:
-        self.constraints.setdefault(p, []).append(Constraint(level, bits, pre, pin, requirer, text))
-
-    def add_extras(self, p: int, extras: Iterable[str], level: int) -> None:
-        active = self.extras.setdefault(p, {})
-        for extra in extras:
-            if extra in active:
-                continue
-            active[extra] = level
-            v = self.chosen.get(p)
-            if v is not None:
-                self._apply(p, self.view.extra_edges(self.packages[p], v, extra), level)
-
-    def candidates(self, p: int) -> list[int]:
-        """p's admitted releases in LATEST's order: finals, then pre-releases, newest first
-        (by version alone once a requirement names a pre-release); yanked ones last."""
-        package = self.packages[p]
-        admitted = self.view.usable(package) & ~self.excluded.get(p, 0)
-        constraints = self.constraints.get(p, ())
-        for c in constraints:
-            admitted &= c.bits
-        regular = admitted & ~package.yanked_mask
-        if any(c.names_pre for c in constraints):
-            ordered = members(regular)
-        else:
-            finals = regular & package.final_mask
-            ordered = members(finals) + members(regular & ~finals)
-        return ordered + members(admitted & package.yanked_mask)
-
-    def decide(self, p: int, v: int) -> None:
-        self.frontier.pop(p, None)
-        self.chosen[p] = v
-        self.order.append(p)
-        level = len(self.order)
-        package = self.packages[p]
-        self._apply(p, self.view.edges(package, v), level)
-        for extra in list(self.extras.get(p, {})):
-            self._apply(p, self.view.extra_edges(package, v, extra), level)
-
-    def _apply(self, p: int, edges: tuple[Edge, ...], level: int) -> None:
-        depth = self.depth[p] + 1
-        for edge in edges:
-            target: PackageIndex | None = edge.target
-            if target is None:
-                continue  # the encoding never lets such a release be chosen
-            t = target.id
-            self.require(t, depth)
-            self.constrain(t, level, p, edge.bits, edge.names_pre, edge.pinned, edge.text)
-            if edge.extras:
-                self.add_extras(t, edge.extras, level)
-
-    def solution(self) -> Solution:
-        return Solution(
-            chosen=dict(self.chosen),
-            extras={p: tuple(sorted(self.extras[p])) for p in self.order if self.extras.get(p)},
-            cost=0.0,
-            key=tuple(self.chosen[p] for p in self.order),
-            order=tuple(self.order),
-            constraints={p: self.constraints.get(p, []) for p in self.order},
-            depth={p: self.depth[p] for p in self.order},
-            required_by={p: self.required_at[p] for p in self.order},
-        )

@@ -63,6 +63,18 @@ class Objective:
                 cost += pair_cost
         return cost
 
+    def cost_of(self, chosen: dict[int, int]) -> float:
+        """cost(S) of docs/advise.md: every costed release and every costed pair in it."""
+        total = 0.0
+        for p, v in chosen.items():
+            costs = self.single.get(p)
+            if costs:
+                total += costs.get(v, 0.0)
+            for q, w, pair_cost in self.pairs.get((p, v), ()):
+                if (p, v) < (q, w) and chosen.get(q) == w:
+                    total += pair_cost
+        return total
+
     def proven(self, costs: list[float], count: int) -> bool:
         """Whether the k best found so far can no longer be beaten (all cost 0)."""
         return len(costs) >= count and costs[-1] <= 0.0

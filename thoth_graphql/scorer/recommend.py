@@ -2,46 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.decisions import Solution
 from thoth_graphql.scorer.encoding import Encoding
+from thoth_graphql.scorer.engines import encoding_of, engine_for
 from thoth_graphql.scorer.explanation import explain
 from thoth_graphql.scorer.justification import justify
-from thoth_graphql.scorer.lexicographic import Lexicographic
 from thoth_graphql.scorer.objectives import Objective, objective_for
 from thoth_graphql.scorer.requirements import Demands, RootDemand, read_demands
-from thoth_graphql.scorer.search import Search, Solution
 from thoth_graphql.scorer.snapshot import EnvironmentView, PackageIndex, Snapshot
+from thoth_graphql.scorer.solver import Problem, Solver
 from thoth_graphql.scorer.types import (
     AdviseRequest,
     AdviseResult,
-    GapReason,
     KnowledgeGap,
     LockedPackage,
     Stack,
 )
+
+__all__ = ["DEFAULT_TIME_LIMIT_MS", "encoding_of", "recommend"]
 
 DEFAULT_TIME_LIMIT_MS = 10_000
 """How long a search may run when the request sets no `time_limit_ms`."""
 
 
 def recommend(
-    snapshot: Snapshot, request: AdviseRequest, budget: Budget | None = None
+    snapshot: Snapshot,
+    request: AdviseRequest,
+    budget: Budget | None = None,
+    solver: Solver | None = None,
 ) -> AdviseResult:
     """The best `request.count` stacks for the request's objective over a snapshot.
 
-    LATEST (and any objective whose costs are all zero here) is answered by the SAT
-    engine, one proven package at a time; the costed objectives and top-k by the branch
-    and bound search. Either way, when no stack exists the SAT engine's minimal unsat core
-    is what the explanation starts from.
+    The engine is the first of `engines.ENGINES` that applies to the objective and count
+    (LATEST's SAT descent, the costed SAT engine, the branch and bound search), unless a
+    `solver` is given (to compare engines). Whichever answers, when no stack exists the
+    SAT engine's minimal unsat core is what the explanation starts from.
     """
     if budget is None:
         limit_ms = request.time_limit_ms
         budget = Budget.of_ms(DEFAULT_TIME_LIMIT_MS if limit_ms is None else limit_ms)
     view = snapshot.view(request.environment)
-    result = _answer(view, request, budget)
+    result = _answer(view, request, budget, solver)
     undecidable = view.markers.undecidable
     if not undecidable:
         return result
@@ -52,66 +56,35 @@ def recommend(
     return replace(result, notes=result.notes + notes)
 
 
-def _answer(view: EnvironmentView, request: AdviseRequest, budget: Budget) -> AdviseResult:
+def _answer(
+    view: EnvironmentView, request: AdviseRequest, budget: Budget, solver: Solver | None
+) -> AdviseResult:
     demands = read_demands(view, request.requirements, request.constraints)
     if demands.unresolved:
         return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))
     objective = objective_for(view, request)
-    encoding = encoding_of(view)
-    gaps: tuple[KnowledgeGap, ...] = ()
-    if objective.lexicographic and request.count <= 1:
-        found = Lexicographic(encoding, demands, objective, budget).run()
-        gaps = tuple(found.gaps)
-        if found.solution is not None:
-            stack = _stack(view, found.solution, objective)
-            return _honest(
-                AdviseResult(
-                    stacks=(stack,),
-                    optimal=found.complete,
-                    proven=found.complete,
-                    explored=found.questions,
-                ),
-                gaps,
-            )
-        roots = found.conflicting_roots
-        explored = found.questions
-    else:
-        # The branch and bound search, asking the SAT engine before each candidate whether
-        # a valid stack still exists with it: it then never walks into a dead branch.
-        with Lexicographic(encoding, demands, objective, budget).posed() as feasible:
-            search = Search(
-                view,
-                demands.roots,
-                demands.limits,
-                objective,
-                request.count,
-                budget,
-                feasible=feasible,
-            )
-            outcome = search.run()
-        if outcome.solutions:
-            stacks = tuple(_stack(view, s, objective) for s in outcome.solutions)
-            gaps = _gaps_near(view, outcome.solutions)
-            result = AdviseResult(
-                stacks=stacks,
-                optimal=outcome.complete,
-                proven=outcome.complete,
-                explored=outcome.nodes,
-            )
-            return _honest(result, gaps)
-        roots = None
-        if outcome.complete:
-            found = Lexicographic(encoding, demands, objective, budget).run()
-            roots, gaps = found.conflicting_roots, tuple(found.gaps)
-        explored = outcome.nodes
+    if solver is None:
+        solver = engine_for(objective, request.count)
+    answer = solver.solve(Problem(view, demands, objective), request.count, budget)
+    gaps = answer.gaps
+    if answer.stacks:
+        result = AdviseResult(
+            stacks=tuple(_stack(view, s, objective) for s in answer.stacks),
+            optimal=answer.proven,
+            proven=answer.proven,
+            explored=answer.explored,
+        )
+        return _honest(result, gaps)
+    roots = answer.conflicting_roots
     if roots is None:
         # Out of time before any stack: neither a stack nor a proof that none exists.
-        return _honest(AdviseResult(optimal=False, explored=explored), gaps)
+        return _honest(AdviseResult(optimal=False, explored=answer.explored), gaps)
     # With no gaps, no stack exists even if every unknown package fitted: the explanation
     # then looks past unknown packages for the clash that remains.
     unknown_fits = not gaps
+    encoding = encoding_of(view)
     result = _unsatisfiable(
-        view, demands, roots, objective, encoding, budget, explored, unknown_fits
+        view, demands, roots, objective, encoding, budget, answer.explored, unknown_fits
     )
     return _honest(result, gaps)
 
@@ -132,33 +105,6 @@ def _honest(result: AdviseResult, gaps: tuple[KnowledgeGap, ...]) -> AdviseResul
     return replace(
         result, optimal=False, complete=False, gaps=gaps, missing=missing, unresolved=unresolved
     )
-
-
-def _gaps_near(view: EnvironmentView, solutions: Sequence[Solution]) -> tuple[KnowledgeGap, ...]:
-    """For the branch and bound search: the unknown packages that newer releases of a
-    stack's packages depend on (what rules those releases out, and might not)."""
-    gaps: dict[str, KnowledgeGap] = {}
-    for solution in solutions:
-        for p, v in solution.chosen.items():
-            package = view.snapshot.by_id[p]
-            for i in range(v):
-                for edge in view.edges(package, i):
-                    if edge.target is None and edge.target_name not in gaps:
-                        gaps[edge.target_name] = KnowledgeGap(
-                            edge.target_name,
-                            GapReason.UNKNOWN_PACKAGE,
-                            edge.text,
-                            f"{package.name}=={package.versions[i]}",
-                        )
-    return tuple(gaps.values())
-
-
-def encoding_of(view: EnvironmentView) -> Encoding:
-    """The view's SAT encoding, made on first use and kept with the view."""
-    with view.lock:
-        if view.encoding is None:
-            view.encoding = Encoding(view)
-        return view.encoding
 
 
 def _unsatisfiable(

@@ -16,39 +16,13 @@ from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members
 from thoth_graphql.scorer.budget import Budget
+from thoth_graphql.scorer.decisions import Constraint, Solution
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import RootDemand
 from thoth_graphql.scorer.snapshot import Edge, EnvironmentView
 
 ROOT = 0
 """The decision level of the roots: what is required there is never undone."""
-
-
-@dataclass(slots=True)
-class Constraint:
-    """One requirement on a package in the current branch, for checks and explanations."""
-
-    level: int
-    bits: int
-    names_pre: bool
-    pinned: bool
-    requirer: int
-    """The package id that declares it, or -1 for a root requirement or constraint."""
-    text: str
-
-
-@dataclass(slots=True)
-class Solution:
-    """A complete stack found by the search: version index per package id, and its cost."""
-
-    chosen: dict[int, int]
-    extras: dict[int, tuple[str, ...]]
-    cost: float
-    key: tuple[int, ...]
-    order: tuple[int, ...]
-    constraints: dict[int, list[Constraint]]
-    depth: dict[int, int]
-    required_by: dict[int, int]
 
 
 @dataclass(slots=True)
