@@ -3,6 +3,10 @@ fails on the first import statement (anywhere in a file, inside functions too) t
 
 - the scorer imports only the domain and its own modules (it is pure: no store, no API);
 - the API's resolvers reach the graph through the port, never an adapter (SQLite, JanusGraph);
+- and no further than the services: they read through the DataLoaders and GraphReads and
+  write through the services, never touching a `store` attribute, and import of the store
+  only the port's value types (filters, cursors, keys); the wiring modules that build the
+  context, the loaders and the read cache over the store are exempt;
 - the analyzer runner imports nothing of the graph side (tests/analyzer_runner/test_isolation.py,
   whose checkers this reuses, also checks what importing it really loads);
 - the packages both sides share (thoth_objects, thoth_analysis_request) import neither side;
@@ -14,6 +18,7 @@ fails on the first import statement (anywhere in a file, inside functions too) t
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -30,6 +35,9 @@ FACETS = ("package_graph", "closure", "observations", "advisories", "analysis_qu
 """The modules of each adapter that implement a facet of the port (store/port/)."""
 ASSEMBLY = ("__init__", "store")
 """The modules of each adapter that assemble its facets into the GraphStore."""
+WIRING = ("context", "loaders", "cache", "app", "health", "in_process", "errors")
+"""The API modules that hold the store to wire it: the request context, the DataLoaders, the
+read cache, the app, its readiness probe, the in-process transport, the store's errors."""
 
 
 def within(module: str, *parents: str) -> bool:
@@ -49,6 +57,35 @@ def outside_the_domain(modules: set[str]) -> set[str]:
 def store_adapters(modules: set[str]) -> set[str]:
     """The API's rule: no store adapter (the port and its types are what it speaks)."""
     return {m for m in modules if within(m, *(f"thoth_graphql.store.{a}" for a in ADAPTERS))}
+
+
+def store_beyond_values(modules: set[str]) -> set[str]:
+    """The resolvers' rule: of the store, only the port's value types (no facet protocol,
+    no GraphStore, no adapter)."""
+    return {
+        m
+        for m in modules
+        if within(m, "thoth_graphql.store") and not within(m, "thoth_graphql.store.port.values")
+    }
+
+
+def store_touches(source: str) -> list[str]:
+    """`line: what` of every reach for a `store` attribute in `source` (`x.store`, and
+    `getattr(x, "store")`)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "store":
+            found.append((node.lineno, ".store"))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr")
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == "store"
+        ):
+            found.append((node.lineno, f"{node.func.id} store"))
+    return [f"{line}: {what}" for line, what in sorted(found)]
 
 
 def facets_of_another(adapter: str) -> Rule:
@@ -71,9 +108,13 @@ def sources(folder: Path, but: Collection[str] = ()) -> list[Path]:
     return [path for path in folder.rglob("*.py") if path.stem not in but]
 
 
+RESOLVERS = sources(PACKAGE / "api", but=WIRING)
+"""The API modules that resolve fields: the schema, its types, mutations and their helpers."""
+
 RULES: dict[str, tuple[list[Path], Rule]] = {
     "scorer imports only the domain": (sources(PACKAGE / "scorer"), outside_the_domain),
     "api never imports a store adapter": (sources(PACKAGE / "api"), store_adapters),
+    "resolvers import of the store only the port's values": (RESOLVERS, store_beyond_values),
     "analyzer_runner imports nothing of the graph side": (
         sources(ROOT / "analyzer_runner"),
         graph_side,
@@ -100,6 +141,35 @@ def offenders(paths: list[Path], rule: Rule) -> dict[str, list[str]]:
         for path in paths
     }
     return {path: names for path, names in found.items() if names}
+
+
+def test_the_wiring_modules_are_there() -> None:
+    """A wiring module renamed would otherwise count as a resolver, and one added would
+    have to be named here: either way this says so."""
+    modules = {path.stem for path in (PACKAGE / "api").glob("*.py")}
+    assert set(WIRING) <= modules
+
+
+def test_resolvers_never_touch_the_store() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in RESOLVERS
+        if (found := store_touches(path.read_text()))
+    }
+    assert offenders == {}
+
+
+def test_the_store_check_catches_a_resolver_reaching_for_it() -> None:
+    source = (
+        "async def count(root, info):\n"
+        "    await info.context.loaders.packages.load(root.name)\n"
+        "    await info.context.reads.count_packages(root.prefix)\n"
+        "    return await info.context.store.count_packages(root.prefix)\n"
+        "def later(context):\n"
+        "    services = context.services\n"
+        "    return services.store, getattr(context, 'store')\n"
+    )
+    assert store_touches(source) == ["4: .store", "7: .store", "7: getattr store"]
 
 
 def test_each_adapter_has_the_facets_the_rule_names() -> None:
@@ -133,6 +203,20 @@ def test_the_layer_holds(name: str) -> None:
             "import thoth_graphql.store.sqlite\n"
             "from thoth_graphql.store import janusgraph\n",
             {"thoth_graphql.store.sqlite", "thoth_graphql.store.janusgraph"},
+        ),
+        (
+            "resolvers import of the store only the port's values",
+            "from thoth_graphql.store.port.values import AnalysisFilter, ObservationCursor\n"
+            "from thoth_graphql.graph_reads import GraphReads\n"
+            "from thoth_graphql.store.port import GraphStore\n"
+            "def later():\n"
+            "    from thoth_graphql.store.port.observations import Observations\n",
+            {
+                "thoth_graphql.store.port",
+                "thoth_graphql.store.port.GraphStore",
+                "thoth_graphql.store.port.observations",
+                "thoth_graphql.store.port.observations.Observations",
+            },
         ),
         (
             "analyzer_runner imports nothing of the graph side",

@@ -12,8 +12,10 @@ from thoth_graphql.analyses.learning import LearningService
 from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import CACHED_RESULTS, ReadCache
 from thoth_graphql.api.limits import MAX_BODY_BYTES
+from thoth_graphql.graph_reads import GraphReads
 from thoth_graphql.ingest.service import IngestService
 from thoth_graphql.store.port import GraphStore
+from thoth_graphql.token_service import TokenService
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,14 @@ class Services:
     analyses: AnalysisService | None = None
     """None where the process runs no analyses (no object store)."""
     settings: Settings = field(default_factory=Settings)
+    reads: GraphReads = field(init=False, repr=False)
+    """The listings and counts resolvers read besides their DataLoaders."""
+    tokens: TokenService = field(init=False, repr=False)
     _learnings: LearningService | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reads = GraphReads(self.store)
+        self.tokens = TokenService(self.store)
 
     def learnings(self) -> LearningService | None:
         """The learning service over this process' analyses (made on first use; None

@@ -18,7 +18,7 @@ from thoth_graphql.api.pagination import (
     fetched_page,
     page_size,
 )
-from thoth_graphql.store.port import AdvisoryKey
+from thoth_graphql.store.port.values import AdvisoryKey
 
 
 @strawberry.type(description="A range of affected versions: from `introduced` up to `fixed`.")
@@ -75,7 +75,7 @@ def _advisory_key(node_id: str) -> AdvisoryKey:
 
 
 async def _count_advisories(root: AdvisoryConnection, info: Info) -> int:
-    return await info.context.store.count_advisories(root.package)
+    return await info.context.reads.count_advisories(root.package)
 
 
 @strawberry.type(description="A page of advisories, by OSV id.")
@@ -98,7 +98,7 @@ async def list_advisories(
     if after is not None:
         advisory_id, advisory_package = decode_cursor(after, "Advisory", 2)
         cursor = AdvisoryKey(advisory_id, advisory_package)
-    found = await context.store.list_advisories(package, size + 1, cursor)
+    found = await context.reads.advisory_page(package, size + 1, cursor)
     edges, paging = fetched_page(
         found, size, after, "Advisory", lambda a: (a.id, a.package), Advisory.from_domain
     )

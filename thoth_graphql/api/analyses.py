@@ -27,7 +27,7 @@ from thoth_graphql.api.pagination import (
     page_size,
 )
 from thoth_graphql.domain import TokenScope
-from thoth_graphql.store.port import AnalysisCursor, AnalysisFilter
+from thoth_graphql.store.port.values import AnalysisCursor, AnalysisFilter
 
 # The domain's enums are the GraphQL enums: registered once here, used by their own names.
 strawberry.enum(domain.AnalysisKind, description="What an analysis does.")
@@ -132,7 +132,7 @@ async def find_analysis(info: Info, id: str) -> Analysis | None:
 
 async def _count_analyses(root: AnalysisConnection, info: Info) -> int:
     info.context.reads_queue = True
-    return await info.context.store.count_analyses(root.where)
+    return await info.context.reads.count_analyses(root.where)
 
 
 @strawberry.type(description="A page of analyses, newest first.")
@@ -156,7 +156,7 @@ async def list_analyses(
         created_at, id = decode_cursor(after, "Analysis", 2)
         cursor = AnalysisCursor(created_at, id)
     context.reads_queue = True
-    found = await context.store.list_analyses(where, size + 1, cursor)
+    found = await context.reads.analysis_page(where, size + 1, cursor)
     edges, paging = fetched_page(
         found, size, after, "Analysis", lambda a: (a.created_at or "", a.id), Analysis.from_domain
     )
@@ -166,10 +166,10 @@ async def list_analyses(
 async def analysis_status(info: Info, id: str) -> AsyncGenerator[Analysis, None]:
     """The analysis now, then each time it changes, until it is finished."""
     wanted = analysis_id(id)
-    store = info.context.store
+    reads = info.context.reads
     last: domain.Analysis | None = None
     while True:
-        [found] = await store.analyses([wanted])
+        found = await reads.analysis_now(wanted)
         if found is None:
             raise CodedError(ErrorCode.NOT_FOUND, f"No analysis has the id {wanted!r}.")
         if found != last:

@@ -23,7 +23,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from thoth_graphql.domain.token import hash_secret
-from thoth_graphql.store.port import Generations, GraphStore
+from thoth_graphql.graph_reads import GraphReads
+from thoth_graphql.store.port import Generations
 
 CACHED_RESULTS = 1024
 
@@ -101,17 +102,17 @@ class ReadCacheExtension(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         cache: ReadCache | None = getattr(context, "cache", None)
-        store: GraphStore | None = getattr(context, "store", None)
+        reads: GraphReads | None = getattr(context, "reads", None)
         if (
             cache is None
-            or store is None
+            or reads is None
             or execution.query is None
             or execution.operation_type is not OperationType.QUERY
         ):
             yield
             return
         try:
-            generations: Generations = await store.generations()
+            generations: Generations = await reads.generations()
         except Exception:  # no cache then; the resolvers meet the failure and report it
             yield
             return

@@ -1,6 +1,7 @@
-"""The context every resolver receives: the store port, this request's loaders, the
-process' services (read cache, advise, analyses), and the bearer token the request
-presents."""
+"""The context every resolver receives: this request's loaders, the process' services
+(graph reads, read cache, advise, analyses, tokens, ingest), and the bearer token the
+request presents. It holds no store: resolvers reach the graph through loaders and
+services only (tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from thoth_graphql.analyses.service import AnalysisService
 from thoth_graphql.api.cache import ReadCache
 from thoth_graphql.api.loaders import Loaders
 from thoth_graphql.domain import ApiToken
-from thoth_graphql.domain.token import hash_secret
-from thoth_graphql.store.port import GraphStore
+from thoth_graphql.graph_reads import GraphReads
 
 if TYPE_CHECKING:
     # services imports this package's read cache: a name for the annotations only.
@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Context:
-    """What a resolver may use; it reaches data only through `store` and `loaders`."""
+    """What a resolver may use; it reads the graph only through `loaders` and `reads`, and
+    writes it through the services."""
 
     services: Services
-    store: GraphStore = field(init=False)
+    reads: GraphReads = field(init=False)
     loaders: Loaders = field(init=False)
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
@@ -56,8 +57,10 @@ class Context:
     def __post_init__(self) -> None:
         # A WebSocket's context lives as long as the connection, so a cache would serve
         # every later operation on it what the first one read.
-        self.store = self.services.store
-        self.loaders = Loaders.for_store(self.store, cache=not isinstance(self.request, WebSocket))
+        self.reads = self.services.reads
+        self.loaders = Loaders.for_store(
+            self.services.store, cache=not isinstance(self.request, WebSocket)
+        )
         self.cache = self.services.read_cache
         self.advisor = self.services.advise
 
@@ -90,9 +93,7 @@ class Context:
         and must not outlive the token's revocation."""
         if not self._token_looked_up:
             secret = self.bearer_secret()
-            self._token = (
-                None if secret is None else await self.store.token_by_hash(hash_secret(secret))
-            )
+            self._token = None if secret is None else await self.services.tokens.by_secret(secret)
             self._token_looked_up = not isinstance(self.request, WebSocket)
         return self._token
 

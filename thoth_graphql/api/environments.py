@@ -123,7 +123,7 @@ def _camel(name: str) -> str:
 
 
 async def _count_environments(root: RuntimeEnvironmentConnection, info: Info) -> int:
-    return await info.context.store.count_environments()
+    return await info.context.reads.count_environments()
 
 
 @strawberry.type(description="A page of runtime environments, in the order of their ids.")
@@ -139,7 +139,7 @@ async def list_environments(
     """One page of the registered runtime environments."""
     size = page_size(first)
     after_key = None if after is None else decode_cursor(after, "RuntimeEnvironment", 1)[0]
-    found = await context.store.list_environments(size + 1, after_key)
+    found = await context.reads.environment_page(size + 1, after_key)
     edges, paging = fetched_page(
         found, size, after, "RuntimeEnvironment", lambda e: (e.key,), RuntimeEnvironment.from_domain
     )

@@ -19,7 +19,7 @@ from thoth_graphql.api.pagination import (
     fetched_page,
     page_size,
 )
-from thoth_graphql.store.port import ObservationCursor, ObservationFilter
+from thoth_graphql.store.port.values import ObservationCursor, ObservationFilter
 
 if TYPE_CHECKING:
     from thoth_graphql.api.types import PackageVersion
@@ -162,7 +162,7 @@ class StackObservationFilter:
 
 
 async def _count_observations(root: StackObservationConnection, info: Info) -> int:
-    return await info.context.store.count_stack_observations(root.where)
+    return await info.context.reads.count_stack_observations(root.where)
 
 
 @strawberry.type(description="A page of stack observations, newest first.")
@@ -185,7 +185,7 @@ async def list_stack_observations(
     if after is not None:
         observed_at, key = decode_cursor(after, "StackObservation", 2)
         cursor = ObservationCursor(observed_at, key)
-    found = await context.store.list_stack_observations(where, size + 1, cursor)
+    found = await context.reads.stack_observation_page(where, size + 1, cursor)
     edges, paging = fetched_page(
         found,
         size,

@@ -49,7 +49,7 @@ from thoth_graphql.api.tokens import ApiTokenInfo, list_tokens
 from thoth_graphql.api.types import Package, PackageConnection, search_packages
 from thoth_graphql.api.validation import DocumentValidation
 from thoth_graphql.domain import canonical_name
-from thoth_graphql.store.port import AnalysisFilter
+from thoth_graphql.store.port.values import AnalysisFilter
 
 MAX_DEPTH = cost.MAX_DEPTH
 MAX_ALIASES = cost.MAX_ALIASES

@@ -52,7 +52,7 @@ async def list_tokens(info: Info) -> list[ApiTokenInfo]:
     info.context.private = True
     now = utc_timestamp()
     # Tokens are few (people and services), so they are listed whole, not paged.
-    return [ApiTokenInfo.of(token, now) for token in await info.context.store.list_tokens()]
+    return [ApiTokenInfo.of(token, now) for token in await info.context.services.tokens.all()]
 
 
 @strawberry.type(description="A new token; its secret is shown this once and never again.")
@@ -100,7 +100,7 @@ async def create_token(
         expires_at = min(expires_at, minter.expires_at)  # never outlives who made it
     secret = new_secret()
     token = domain.ApiToken(hash_secret(secret), name, scope, utc_timestamp(now), expires_at)
-    await info.context.store.add_token(token)
+    await info.context.services.tokens.add(token)
     return CreateTokenPayload.of(secret, token)
 
 
@@ -114,9 +114,5 @@ async def revoke_token(info: Info, id: str) -> RevokeTokenPayload:
     await authorize(info, TokenScope.ADMIN)
     if len(id) != ID_LENGTH or any(c not in "0123456789abcdef" for c in id):
         raise UserInputError(f"a token id is {ID_LENGTH} lowercase hex digits.", field="id")
-    store = info.context.store
-    revoked = False
-    for token in await store.list_tokens():
-        if token.id == id:
-            revoked = await store.revoke_token(token.token_hash) or revoked
+    revoked = await info.context.services.tokens.revoke(id)
     return RevokeTokenPayload(id=id, revoked=revoked)

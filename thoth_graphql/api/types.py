@@ -33,7 +33,7 @@ from thoth_graphql.api.pagination import (
     page_size,
 )
 from thoth_graphql.domain.specifiers import admits, admits_any, specifier_set
-from thoth_graphql.store.port import Dependent as StoredDependent
+from thoth_graphql.store.port.values import Dependent as StoredDependent
 
 T = TypeVar("T")
 E = TypeVar("E", bound=relay.Node)
@@ -394,7 +394,7 @@ class DependentConnection(relay.Connection[Dependent]):
 
 
 async def _count_packages(root: PackageConnection, info: Info) -> int:
-    return await info.context.store.count_packages(root.prefix)
+    return await info.context.reads.count_packages(root.prefix)
 
 
 @strawberry.type(description="A page of packages, by name.")
@@ -413,7 +413,7 @@ async def search_packages(
     size = page_size(first)
     after_name = None if after is None else decode_cursor(after, "Package", 1)[0]
     canonical_prefix = domain.canonical_name(prefix) if prefix else ""
-    found = await info.context.store.search_packages(canonical_prefix, size + 1, after_name)
+    found = await info.context.reads.package_page(canonical_prefix, size + 1, after_name)
     edges, paging = fetched_page(
         found, size, after, "Package", lambda p: (p.name,), lambda p: Package(name=p.name)
     )
