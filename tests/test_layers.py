@@ -20,7 +20,14 @@ from tests.analyzer_runner.test_isolation import imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "thoth_graphql"
-ADAPTERS = ("sqlite", "sqlite_records", "janusgraph", "janusgraph_records", "migrations")
+ADAPTERS = (
+    "sqlite",
+    "sqlite_closure",
+    "sqlite_records",
+    "janusgraph",
+    "janusgraph_records",
+    "migrations",
+)
 
 
 def within(module: str, *parents: str) -> bool:

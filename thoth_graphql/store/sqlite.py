@@ -31,6 +31,7 @@ from thoth_graphql.domain import (
     VersionKey,
 )
 from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.store import sqlite_closure
 from thoth_graphql.store import sqlite_records as rec
 from thoth_graphql.store.migrations import migrate
 from thoth_graphql.store.port import (
@@ -252,7 +253,7 @@ class SqliteGraphStore:
         self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
     ) -> Closure:
         async def level(names: list[str]) -> dict[str, list[StoredRelease]]:
-            return await self._run(partial(_releases_by_name, names=names))
+            return await self._run(partial(sqlite_closure.releases_by_name, names=names))
 
         return await walk_closure(roots, level, extras)
 
@@ -476,6 +477,14 @@ def _write_in_transaction(
         ],
     )
     dependencies_created = db.total_changes - before
+    sqlite_closure.write_dependency_lists(
+        db,
+        releases,
+        [
+            version_ids[(package_ids[r.version.name], r.version.version, r.version.index_url)]
+            for r in releases
+        ],
+    )
 
     written: list[str] = []
     for d in documents:
@@ -530,30 +539,3 @@ def _versions_by_name(
                 )
             )
     return found
-
-
-def _releases_by_name(
-    db: sqlite3.Connection, names: Sequence[str]
-) -> dict[str, list[StoredRelease]]:
-    """Every version of these packages with its edges: one level of a closure."""
-    versions = _versions_by_name(db, names)
-    edges: dict[tuple[str, str, str], list[Dependency]] = {}
-    for part in chunks(list(names)):
-        rows = db.execute(
-            "SELECT p.name, v.version, v.index_url, t.name, d.specifier, d.extras, d.marker "
-            "FROM package p JOIN package_version v ON v.package_id = p.id "
-            "JOIN depends_on d ON d.version_id = v.id JOIN package t ON t.id = d.package_id "
-            f"WHERE p.name IN ({marks(len(part))})",
-            part,
-        )
-        for name, version, index_url, target, spec, extras, marker in rows:
-            edges.setdefault((name, version, index_url), []).append(
-                Dependency(target, spec, _extras_tuple(extras), marker or None)
-            )
-    return {
-        name: [
-            StoredRelease(v, tuple(edge_order(edges.get((v.name, v.version, v.index_url), []))))
-            for v in newest_first(found)
-        ]
-        for name, found in versions.items()
-    }
