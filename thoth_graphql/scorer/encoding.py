@@ -60,6 +60,8 @@ class Encoding:
         self._extras: dict[tuple[int, str], int] = {}
         self._activations: dict[tuple[int, int, str], int] = {}
         self._yank_tails: dict[tuple[int, int], int] = {}
+        self._ranges: dict[tuple[int, int], int] = {}
+        """(package id, admitted versions) -> a literal implying one of them."""
         self._pending: list[int] = []
         self._pending_extras: list[tuple[int, str]] = []
         self.into: dict[int, list[Into]] = {}
@@ -184,15 +186,27 @@ class Encoding:
             self.add([*guard, unknown])
             return
         t = target.id
-        first = self.release(t, 0)
         admitted = edge.bits & self.view.usable(target)
-        self.add(guard + [first + w for w in members(admitted)])
+        self.add([*guard, self._range(t, admitted)])
         for name in edge.extras:
             self.add([*guard, self.extra_var(t, name)])
         self.into.setdefault(t, []).append((p, v, extra, edge))
         if edge.pinned:
             for w in members(admitted & target.yanked_mask):
                 self._pin_yanked(t, w, p, v, extra)
+
+    def _range(self, t: int, admitted: int) -> int:
+        """A literal that implies one of the releases `admitted` of package t: shared by
+        every dependency that admits the same releases (closures repeat the same
+        specifiers on the same packages massively), so each dependency costs one binary
+        clause instead of one literal per release it admits."""
+        key = (t, admitted)
+        var = self._ranges.get(key)
+        if var is None:
+            first = self.release(t, 0)
+            var = self._ranges[key] = self.new_var()
+            self.add([-var, *(first + w for w in members(admitted))])
+        return var
 
     def _pin_yanked(self, t: int, w: int, p: int, v: int, extra: str) -> None:
         # The chain 'tail -> this pin or a new tail' lets later pins extend it.
