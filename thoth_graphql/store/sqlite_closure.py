@@ -16,9 +16,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from packaging.version import Version
+
 from thoth_graphql.domain import Dependency, PackageVersion, Release
 from thoth_graphql.domain.closure import StoredRelease
-from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.domain.ordering import edge_order
 from thoth_graphql.store.records import dependencies_text, files_from
 from thoth_graphql.store.sqlite_records import chunks, marks
 
@@ -84,14 +86,20 @@ def releases_by_name(
                 files_from(files) if files != _EMPTY else (),
             )
             found.setdefault(name, []).append((release, reader.read(deps)))
-    out: dict[str, list[StoredRelease]] = {}
-    for name, pairs in found.items():
-        dependencies = {(v.version, v.index_url): d for v, d in pairs}
-        out[name] = [
-            StoredRelease(v, dependencies[(v.version, v.index_url)])
-            for v in newest_first([v for v, _ in pairs])
-        ]
-    return out
+    # newest_first's order; most version strings recur across packages: parse each once.
+    parsed: dict[str, Version] = {}
+
+    def newest(pair: tuple[PackageVersion, tuple[Dependency, ...]]) -> tuple[Version, str]:
+        text = pair[0].version
+        version = parsed.get(text)
+        if version is None:
+            version = parsed[text] = Version(text)
+        return (version, pair[0].index_url)
+
+    return {
+        name: [StoredRelease(v, d) for v, d in sorted(pairs, key=newest, reverse=True)]
+        for name, pairs in found.items()
+    }
 
 
 def _row(dependency: Dependency) -> Dependency:
