@@ -410,6 +410,9 @@ class EnvironmentView:
         return found
 
     def _edge(self, dependency: Dependency) -> Edge:
+        return self.edge(dependency)
+
+    def edge(self, dependency: Dependency) -> Edge:
         """One Edge per distinct dependency: releases share them (most releases of a
         package repeat most of their dependencies)."""
         found = self._edge_of.get(dependency)
