@@ -37,12 +37,15 @@ PRE_THROUGH_OLD = [
 ]
 
 # The newest releases of a need b<2, which only the oldest release of b fits; the oldest
-# release of c is yanked.
+# release of c is yanked, and only d's old release pins it (a pin encoded before the
+# yanked release's package once went unrecorded: no stack).
 DEEP = [
     *(release("a", f"{i}.0", "b<2") for i in range(1, 5)),
     *(release("b", f"{i}.0", f"c>={i}") for i in range(1, 12)),
     release("c", "1.0", yanked=True),
     *(release("c", f"{i}.0") for i in range(2, 12)),
+    release("d", "1.0", "c==1.0"),
+    release("d", "2.0", "c>=5"),
 ]
 
 
@@ -59,6 +62,10 @@ def test_older_releases_encoded_on_demand_give_the_eager_answers(
     result, _ = answer(DEEP, "a", "c==1.0")
     assert result.optimal
     assert versions(result) == {"a": "4.0", "b": "1.0", "c": "1.0"}
+
+    result, _ = answer(DEEP, "a", "d<2")
+    assert result.optimal
+    assert versions(result) == {"a": "4.0", "b": "1.0", "c": "1.0", "d": "1.0"}
 
     result, _ = answer(DEEP, "a", "c>=2")
     assert result.optimal

@@ -122,6 +122,9 @@ class Encoding:
         self._extras: dict[tuple[int, str], int] = {}
         self._activations: dict[tuple[int, int, str], int] = {}
         self._yank_tails: dict[tuple[int, int], int] = {}
+        """(package, yanked version) -> the open end of its chain of pins."""
+        self._yank_heads: dict[tuple[int, int], int] = {}
+        """(package, yanked version) -> the start of that chain, which the release implies."""
         self._ranges: dict[tuple[int, int], int] = {}
         """(package id, admitted versions) -> a literal implying one of them."""
         self._pending: list[int] = []
@@ -142,6 +145,11 @@ class Encoding:
         self.phases: list[int] = []
         self.explanations: OrderedDict[Hashable, Unsatisfiable] = OrderedDict()
         """Explanations of unsatisfiable requests over this view, most recent last."""
+        # Every yanked release's chain starts now, so the tails a request assumes false
+        # are all there when it poses its question, whatever gets encoded while it runs.
+        for package in view.snapshot.by_id:
+            for v in members(package.yanked_mask):
+                self._yank_head(package.id, v)
 
     # -- variables ------------------------------------------------------------------------
 
@@ -232,7 +240,7 @@ class Encoding:
             # model is then usually the answer already.
             self.phases.append(first + members(final)[0])
         for v in members(usable & package.yanked_mask):
-            tail = self._yank_tails[(p, v)] = self.new_var()
+            tail = self._yank_head(p, v)
             self.add([-(first + v), tail])
         now: list[int] = []
         later: list[int] = []
@@ -327,11 +335,20 @@ class Encoding:
             self.add([-var, *(first + w for w in members(admitted))])
         return var
 
+    def _yank_head(self, t: int, w: int) -> int:
+        """The start of the pin chain of yanked release (t, w), made on first use: by the
+        release's package or by a pin encoded before it (pins are never lost)."""
+        head = self._yank_heads.get((t, w))
+        if head is None:
+            head = self._yank_heads[(t, w)] = self._yank_tails[(t, w)] = self.new_var()
+        return head
+
     def _pin_yanked(self, t: int, w: int, p: int, v: int, extra: str) -> None:
         # The chain 'tail -> this pin or a new tail' lets later pins extend it.
         tail = self._yank_tails.get((t, w))
         if tail is None:
-            return
+            self._yank_head(t, w)
+            tail = self._yank_tails[(t, w)]
         new_tail = self._yank_tails[(t, w)] = self.new_var()
         self._retired_tails[tail] = (t, w)
         self.add([-tail, self.activation(p, v, extra), new_tail])
@@ -356,10 +373,9 @@ class Encoding:
 
         Older releases not expanded yet are assumed out; when the solver refutes the
         assumptions with one of those in its core, the packages named are expanded and it
-        asks again, so False is a proof over the whole closure. The variables expansion
-        adds are assumed as the caller's: yank tails false (a package new to the encoding
-        is pinned by no request), unknown packages false unless the caller left the known
-        ones free.
+        asks again, so False is a proof over the whole closure. What expansion changes is
+        assumed as the caller's: a yank tail that pins extended is replaced by the chain's
+        new end, unknown packages are false unless the caller left the known ones free.
 
         CaDiCaL cannot be interrupted from another thread, so it runs in slices of a few
         thousand conflicts (milliseconds each), and the budget is checked between them; what
@@ -367,14 +383,12 @@ class Encoding:
         mine = list(assumptions)
         given = set(mine)
         closed = not self.unknown or any(-u in given for u in self.unknown.values())
-        keys = set(self._yank_tails)
         unknown = set(self.unknown.values())
         while True:
             if not self.flush(budget):
                 return None
-            if self._retired_tails or len(self._yank_tails) > len(keys):
-                mine = self._current_tails(mine, keys)
-                keys = set(self._yank_tails)
+            if self._retired_tails:
+                mine = self._current_tails(mine)
             if closed and len(self.unknown) > len(unknown):
                 mine += [-u for u in self.unknown.values() if u not in unknown]
                 unknown = set(self.unknown.values())
@@ -388,14 +402,12 @@ class Encoding:
             for p in needed:
                 self.expand(p)
 
-    def _current_tails(self, assumptions: list[int], known: set[tuple[int, int]]) -> list[int]:
-        """The assumptions with each retired yank tail replaced by its chain's end, and
-        the tails of yanked releases new to the encoding assumed false."""
+    def _current_tails(self, assumptions: list[int]) -> list[int]:
+        """The assumptions with each retired yank tail replaced by its chain's end."""
         out: list[int] = []
         for lit in assumptions:
             retired = self._retired_tails.get(-lit)
             out.append(-self._yank_tails[retired] if retired is not None else lit)
-        out += [-tail for key, tail in self._yank_tails.items() if key not in known]
         return out
 
     def _solve_sliced(self, assumptions: list[int], budget: Budget) -> bool | None:
