@@ -70,7 +70,7 @@ class Dependents:
 
     def __init__(self, encoding: Encoding) -> None:
         self._encoding = encoding
-        self._by_target: dict[str, list[tuple[int, int, Dependency]]] | None = None
+        self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] | None = None
 
     def get(self, t: int, default: Sequence[Into] = ()) -> Sequence[Into]:
         encoding = self._encoding
@@ -78,34 +78,51 @@ class Dependents:
         packages = view.snapshot.by_id
         target = packages[t]
         if self._by_target is None:
-            index: dict[str, list[tuple[int, int, Dependency]]] = {}
-            for package in packages:
-                for v, release in enumerate(package.releases):
-                    for dependency in release.dependencies:
-                        index.setdefault(dependency.name, []).append((package.id, v, dependency))
-            self._by_target = index
+            self._by_target = self._index(packages)
         found: list[Into] = []
-        usable: dict[int, int] = {}
-        for q, w, dependency in self._by_target.get(target.name, ()):
+        for q, versions, dependency in self._by_target.get(target.name, ()):
             if q not in encoding._first:
                 continue
-            package = packages[q]
-            if q not in usable:
-                usable[q] = view.usable(package)
-            if not (usable[q] >> w) & 1:
-                continue
+            usable = view.usable(packages[q])
             edge = view.edge(dependency)
             marker = dependency.marker
             if marker is None or view.markers.holds(marker):
-                found.append((q, w, "", edge))
+                extras = [""]
             elif "extra" in marker:
-                for name in dict.fromkeys(_EXTRA_IN_MARKER.findall(marker)):
-                    extra = canonical_name(name)
-                    if view.markers.holds(marker, extra):
-                        found.append((q, w, extra, edge))
+                names = dict.fromkeys(map(canonical_name, _EXTRA_IN_MARKER.findall(marker)))
+                extras = [e for e in names if view.markers.holds(marker, e)]
+            else:
+                continue
+            for w in versions:
+                if (usable >> w) & 1:
+                    found.extend((q, w, extra, edge) for extra in extras)
         for q in encoding._older:
             found.append((q, -1, _OLDER, _ANY_PRE))
         return found or default
+
+    @staticmethod
+    def _index(
+        packages: Sequence[PackageIndex],
+    ) -> dict[str, list[tuple[int, list[int], Dependency]]]:
+        """Dependency name -> (package, its releases declaring it, the dependency), for
+        the packages with pre-releases only (the rule asks about no other), each list of
+        dependencies that releases share read once."""
+        with_pre = {p.name for p in packages if p.final_mask != p.full_mask}
+        index: dict[str, list[tuple[int, list[int], Dependency]]] = {}
+        for package in packages:
+            shared: dict[int, list[int]] = {}
+            for v, release in enumerate(package.releases):
+                dependencies = release.dependencies
+                versions = shared.get(id(dependencies))
+                if versions is None:
+                    versions = shared[id(dependencies)] = []
+                    for dependency in dependencies:
+                        if dependency.name in with_pre:
+                            index.setdefault(dependency.name, []).append(
+                                (package.id, versions, dependency)
+                            )
+                versions.append(v)
+        return index
 
 
 class Encoding:
