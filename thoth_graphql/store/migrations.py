@@ -141,6 +141,11 @@ def migrate(db: sqlite3.Connection) -> int:
     for version in range(current, SCHEMA_VERSION):
         db.execute("BEGIN IMMEDIATE")
         try:
+            # Another process opening the same new file may have taken this step while
+            # this one waited for the write lock (two `ingest` runs at once).
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) > version:
+                db.execute("COMMIT")
+                continue
             for statement in MIGRATIONS[version].split(";"):
                 if statement.strip():
                     db.execute(statement)
