@@ -249,6 +249,25 @@ async def test_closure_has_every_reachable_release_and_names_the_missing(
     assert closure.edge_count == 6
 
 
+async def test_a_closure_release_has_every_edge_any_write_gave_it_in_edge_order(
+    store: GraphStore,
+) -> None:
+    await store.write_releases([release("app", "1.0", "web>=1", "db; os_name == 'nt'")])
+    await store.write_releases([release("app", "1.0", "db", "web>=1", "cache[redis]")])
+    await store.write_releases([release("app", "1.0", "db")])
+    closure = await store.load_closure(["app"])
+    [edges] = await store.dependencies_of([VersionKey("app", "1.0")])
+    [app] = closure.releases["app"]
+    assert [(d.name, d.specifier, d.extras, d.marker) for d in app.dependencies] == [
+        ("cache", "", ("redis",), None),
+        ("db", "", (), None),
+        ("db", "", (), 'os_name == "nt"'),
+        ("web", ">=1", (), None),
+    ]
+    assert list(app.dependencies) == edges
+    assert closure.missing == {"cache", "db", "web"}
+
+
 async def test_a_closure_follows_only_the_extras_something_requests(store: GraphStore) -> None:
     await store.write_releases(
         [

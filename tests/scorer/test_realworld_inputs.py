@@ -142,11 +142,12 @@ def pigeonholes(holes: int) -> Snapshot:
 
 
 def test_a_hard_search_stops_when_its_request_goes_away() -> None:
-    snapshot = pigeonholes(11)
-    roots = tuple(f"pigeon{j}" for j in range(12))
+    # 16 pigeons in 15 holes: a refutation by resolution (what a CDCL solver finds) is
+    # exponentially long; 12 in 11 take about a second, 16 in 15 more than 20 s here.
+    snapshot = pigeonholes(15)
+    roots = tuple(f"pigeon{j}" for j in range(16))
     budget = Budget.of_ms(600_000)
     answers: list[AdviseResult] = []
-    # count=2 takes the branch and bound search, for which pigeonholes are hopeless.
     request = AdviseRequest(roots, environment=HERE, count=2)
     worker = threading.Thread(target=lambda: answers.append(recommend(snapshot, request, budget)))
     worker.start()

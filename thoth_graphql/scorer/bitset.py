@@ -6,10 +6,19 @@ from __future__ import annotations
 def members(mask: int) -> list[int]:
     """The version numbers in a set, newest first."""
     out: list[int] = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+    if mask.bit_length() <= 64:
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+    # Wide sets (hubs have hundreds of releases): each step above costs a pass over the
+    # whole int; finding the ones in its binary text is one pass in all.
+    bits = bin(mask)[:1:-1]
+    i = bits.find("1")
+    while i >= 0:
+        out.append(i)
+        i = bits.find("1", i + 1)
     return out
 
 

@@ -20,6 +20,7 @@ unless it pins the package itself.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -27,9 +28,10 @@ from collections.abc import Hashable, Sequence
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
 
+from thoth_graphql.domain import Dependency, canonical_name
 from thoth_graphql.scorer.bitset import members
 from thoth_graphql.scorer.budget import Budget
-from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, PackageIndex
+from thoth_graphql.scorer.snapshot import Edge, EnvironmentView, Match, PackageIndex
 from thoth_graphql.scorer.types import Unsatisfiable
 
 SOLVER = "cadical195"
@@ -42,8 +44,85 @@ _EXPLANATIONS_KEPT = 64
 _PACKAGES_PER_LOOK = 16
 """Packages encoded between two looks at the budget."""
 
+WINDOW = 24
+"""Usable releases per package whose dependencies are encoded at once, newest first; the
+older ones wait behind the package's 'older' variable (module docstring)."""
+
 Into = tuple[int, int, str, Edge]
 """A dependency on a package: (requiring package id, its version, extra or "", edge)."""
+
+_OLDER = "\0older"
+"""The pseudo-extra of an `Into` entry whose activation is a package's 'older' variable."""
+_ANY_PRE = Edge(Dependency("\0older", "", ()), None, Match(0, True, False))
+"""The edge of such an entry: it counts as naming a pre-release."""
+_EXTRA_IN_MARKER = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
+
+
+class Dependents:
+    """`encoding.into`: for a package, every dependency on it that a chosen release may
+    activate, for the pre-release rule's reasons.
+
+    It reads every release of every package with variables, encoded or not, through every
+    extra its markers name, so the reasons are complete whatever gets expanded later; and
+    one entry per package with older releases not expanded yet, whose activation is its
+    'older' variable: a stack that reaches the package through one of them (a package
+    without variables yet can only be reached so) also satisfies the reasons."""
+
+    def __init__(self, encoding: Encoding) -> None:
+        self._encoding = encoding
+        self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] | None = None
+
+    def get(self, t: int, default: Sequence[Into] = ()) -> Sequence[Into]:
+        encoding = self._encoding
+        view = encoding.view
+        packages = view.snapshot.by_id
+        target = packages[t]
+        if self._by_target is None:
+            self._by_target = self._index(packages)
+        found: list[Into] = []
+        for q, versions, dependency in self._by_target.get(target.name, ()):
+            if q not in encoding._first:
+                continue
+            usable = view.usable(packages[q])
+            edge = view.edge(dependency)
+            marker = dependency.marker
+            if marker is None or view.markers.holds(marker):
+                extras = [""]
+            elif "extra" in marker:
+                names = dict.fromkeys(map(canonical_name, _EXTRA_IN_MARKER.findall(marker)))
+                extras = [e for e in names if view.markers.holds(marker, e)]
+            else:
+                continue
+            for w in versions:
+                if (usable >> w) & 1:
+                    found.extend((q, w, extra, edge) for extra in extras)
+        for q in encoding._older:
+            found.append((q, -1, _OLDER, _ANY_PRE))
+        return found or default
+
+    @staticmethod
+    def _index(
+        packages: Sequence[PackageIndex],
+    ) -> dict[str, list[tuple[int, list[int], Dependency]]]:
+        """Dependency name -> (package, its releases declaring it, the dependency), for
+        the packages with pre-releases only (the rule asks about no other), each list of
+        dependencies that releases share read once."""
+        with_pre = {p.name for p in packages if p.final_mask != p.full_mask}
+        index: dict[str, list[tuple[int, list[int], Dependency]]] = {}
+        for package in packages:
+            shared: dict[int, list[int]] = {}
+            for v, release in enumerate(package.releases):
+                dependencies = release.dependencies
+                versions = shared.get(id(dependencies))
+                if versions is None:
+                    versions = shared[id(dependencies)] = []
+                    for dependency in dependencies:
+                        if dependency.name in with_pre:
+                            index.setdefault(dependency.name, []).append(
+                                (package.id, versions, dependency)
+                            )
+                versions.append(v)
+        return index
 
 
 class Encoding:
@@ -60,10 +139,22 @@ class Encoding:
         self._extras: dict[tuple[int, str], int] = {}
         self._activations: dict[tuple[int, int, str], int] = {}
         self._yank_tails: dict[tuple[int, int], int] = {}
+        """(package, yanked version) -> the open end of its chain of pins."""
+        self._yank_heads: dict[tuple[int, int], int] = {}
+        """(package, yanked version) -> the start of that chain, which the release implies."""
+        self._ranges: dict[tuple[int, int], int] = {}
+        """(package id, admitted versions) -> a literal implying one of them."""
         self._pending: list[int] = []
         self._pending_extras: list[tuple[int, str]] = []
-        self.into: dict[int, list[Into]] = {}
-        """package id -> every encoded dependency on it (for the pre-release rule)."""
+        self.into = Dependents(self)
+        """package id -> every dependency on it (for the pre-release rule)."""
+        self._older: dict[int, tuple[int, list[int]]] = {}
+        """package id -> its 'older' variable and the usable releases not expanded yet."""
+        self._older_var: dict[int, int] = {}
+        """package id -> its 'older' variable, kept after the package is expanded."""
+        self._extras_encoded: set[tuple[int, str]] = set()
+        self._retired_tails: dict[int, tuple[int, int]] = {}
+        """A yank tail replaced by a longer chain -> its (package, version)."""
         self.missing: dict[str, set[tuple[int, int, str]]] = {}
         """unknown package name -> the releases (package, version, requirement) naming it."""
         self.unknown: dict[str, int] = {}
@@ -71,6 +162,11 @@ class Encoding:
         self.phases: list[int] = []
         self.explanations: OrderedDict[Hashable, Unsatisfiable] = OrderedDict()
         """Explanations of unsatisfiable requests over this view, most recent last."""
+        # Every yanked release's chain starts now, so the tails a request assumes false
+        # are all there when it poses its question, whatever gets encoded while it runs.
+        for package in view.snapshot.by_id:
+            for v in members(package.yanked_mask):
+                self._yank_head(package.id, v)
 
     # -- variables ------------------------------------------------------------------------
 
@@ -104,7 +200,10 @@ class Encoding:
         return var
 
     def activation(self, q: int, w: int, extra: str) -> int:
-        """A literal true exactly when release (q, w) is chosen and `extra` is active."""
+        """A literal true exactly when release (q, w) is chosen and `extra` is active (for
+        Dependents' pseudo-extra: the package's 'older' variable)."""
+        if extra == _OLDER:
+            return self._older_var[q]
         if not extra:
             return self.release(q, w)
         key = (q, w, extra)
@@ -162,18 +261,66 @@ class Encoding:
             # model is then usually the answer already.
             self.phases.append(first + members(final)[0])
         for v in members(usable & package.yanked_mask):
-            tail = self._yank_tails[(p, v)] = self.new_var()
+            tail = self._yank_head(p, v)
             self.add([-(first + v), tail])
+        now: list[int] = []
+        later: list[int] = []
         for v in members(usable):
+            if len(now) < WINDOW or self._pins_yanked(package, v):
+                now.append(v)
+            else:
+                later.append(v)
+        if later:
+            older = self._older_var[p] = self.new_var()
+            self._older[p] = (older, later)
+            for v in later:
+                self.add([-(first + v), older])
+        for v in now:
             for edge in view.edges(package, v):
                 self._encode_edge(p, v, "", edge, [-(first + v)])
+
+    def _pins_yanked(self, package: PackageIndex, v: int) -> bool:
+        """Whether a release may pin a yanked release (which needs every pin encoded: a
+        yanked release is refuted by the pins encoded so far, with no 'older' variable
+        in the proof), read from the specifiers, to be safe."""
+        packages = self.view.snapshot.packages
+        for dependency in package.releases[v].dependencies:
+            if "==" in dependency.specifier:
+                target = packages.get(dependency.name)
+                if target is not None and target.yanked_mask:
+                    return True
+        return False
+
+    def older_packages(self) -> set[int]:
+        """The packages whose older releases are not encoded yet."""
+        return set(self._older)
+
+    def expand(self, p: int) -> None:
+        """Encode the older releases of package p: what a proof that needed them asks."""
+        _, later = self._older.pop(p)
+        view = self.view
+        package = view.snapshot.by_id[p]
+        first = self._first[p]
+        for v in later:
+            for edge in view.edges(package, v):
+                self._encode_edge(p, v, "", edge, [-(first + v)])
+        for q, extra in sorted(self._extras_encoded):
+            if q == p:
+                active = self._extras[(p, extra)]
+                for v in later:
+                    for edge in view.extra_edges(package, v, extra):
+                        self._encode_edge(p, v, extra, edge, [-(first + v), -active])
 
     def _encode_extra(self, p: int, extra: str) -> None:
         view = self.view
         package = view.snapshot.by_id[p]
         first = self._first[p]
         active = self._extras[(p, extra)]
+        self._extras_encoded.add((p, extra))
+        later = set(self._older[p][1]) if p in self._older else set()
         for v in members(view.usable(package)):
+            if v in later:
+                continue  # encoded with the package's older releases
             for edge in view.extra_edges(package, v, extra):
                 self._encode_edge(p, v, extra, edge, [-(first + v), -active])
 
@@ -188,22 +335,43 @@ class Encoding:
             self.add([*guard, unknown])
             return
         t = target.id
-        first = self.release(t, 0)
         admitted = edge.bits & self.view.usable(target)
-        self.add(guard + [first + w for w in members(admitted)])
+        self.add([*guard, self._range(t, admitted)])
         for name in edge.extras:
             self.add([*guard, self.extra_var(t, name)])
-        self.into.setdefault(t, []).append((p, v, extra, edge))
         if edge.pinned:
             for w in members(admitted & target.yanked_mask):
                 self._pin_yanked(t, w, p, v, extra)
+
+    def _range(self, t: int, admitted: int) -> int:
+        """A literal that implies one of the releases `admitted` of package t: shared by
+        every dependency that admits the same releases (closures repeat the same
+        specifiers on the same packages massively), so each dependency costs one binary
+        clause instead of one literal per release it admits."""
+        key = (t, admitted)
+        var = self._ranges.get(key)
+        if var is None:
+            first = self.release(t, 0)
+            var = self._ranges[key] = self.new_var()
+            self.add([-var, *(first + w for w in members(admitted))])
+        return var
+
+    def _yank_head(self, t: int, w: int) -> int:
+        """The start of the pin chain of yanked release (t, w), made on first use: by the
+        release's package or by a pin encoded before it (pins are never lost)."""
+        head = self._yank_heads.get((t, w))
+        if head is None:
+            head = self._yank_heads[(t, w)] = self._yank_tails[(t, w)] = self.new_var()
+        return head
 
     def _pin_yanked(self, t: int, w: int, p: int, v: int, extra: str) -> None:
         # The chain 'tail -> this pin or a new tail' lets later pins extend it.
         tail = self._yank_tails.get((t, w))
         if tail is None:
-            return
+            self._yank_head(t, w)
+            tail = self._yank_tails[(t, w)]
         new_tail = self._yank_tails[(t, w)] = self.new_var()
+        self._retired_tails[tail] = (t, w)
         self.add([-tail, self.activation(p, v, extra), new_tail])
 
     def _at_most_one(self, literals: list[int]) -> None:
@@ -224,9 +392,46 @@ class Encoding:
     def solve(self, assumptions: list[int], budget: Budget) -> bool | None:
         """Whether the clauses hold with these assumptions; None when the budget ran out.
 
+        Older releases not expanded yet are assumed out; when the solver refutes the
+        assumptions with one of those in its core, the packages named are expanded and it
+        asks again, so False is a proof over the whole closure. What expansion changes is
+        assumed as the caller's: a yank tail that pins extended is replaced by the chain's
+        new end, unknown packages are false unless the caller left the known ones free.
+
         CaDiCaL cannot be interrupted from another thread, so it runs in slices of a few
         thousand conflicts (milliseconds each), and the budget is checked between them; what
         it learned in one slice stays for the next. The caller holds the lock."""
+        mine = list(assumptions)
+        given = set(mine)
+        closed = not self.unknown or any(-u in given for u in self.unknown.values())
+        unknown = set(self.unknown.values())
+        while True:
+            if not self.flush(budget):
+                return None
+            if self._retired_tails:
+                mine = self._current_tails(mine)
+            if closed and len(self.unknown) > len(unknown):
+                mine += [-u for u in self.unknown.values() if u not in unknown]
+                unknown = set(self.unknown.values())
+            older = {var: p for p, (var, _) in self._older.items()}
+            answer = self._solve_sliced([*mine, *(-var for var in older)], budget)
+            if answer is not False:
+                return answer
+            needed = [older[-lit] for lit in self.solver.get_core() or () if -lit in older]
+            if not needed:
+                return False
+            for p in needed:
+                self.expand(p)
+
+    def _current_tails(self, assumptions: list[int]) -> list[int]:
+        """The assumptions with each retired yank tail replaced by its chain's end."""
+        out: list[int] = []
+        for lit in assumptions:
+            retired = self._retired_tails.get(-lit)
+            out.append(-self._yank_tails[retired] if retired is not None else lit)
+        return out
+
+    def _solve_sliced(self, assumptions: list[int], budget: Budget) -> bool | None:
         while not budget.expired():
             self.solver.conf_budget(_CONFLICTS_PER_SLICE)
             answer = self.solver.solve_limited(assumptions=assumptions)

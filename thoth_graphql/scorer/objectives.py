@@ -64,9 +64,10 @@ class Objective:
         return cost
 
     def cost_of(self, chosen: dict[int, int]) -> float:
-        """cost(S) of docs/advise.md: every costed release and every costed pair in it."""
+        """cost(S) of docs/advise.md: every costed release and every costed pair in it,
+        summed in one order (by package id) so that every engine gets the same float."""
         total = 0.0
-        for p, v in chosen.items():
+        for p, v in sorted(chosen.items()):
             costs = self.single.get(p)
             if costs:
                 total += costs.get(v, 0.0)

@@ -518,10 +518,13 @@ class Search:
         self._impure = True
         if not self._valid_end():
             return everything
+        chosen = {p: self.chosen[p] for p in self.decided}
         solution = Solution(
-            chosen={p: self.chosen[p] for p in self.decided},
+            chosen=chosen,
             extras={p: tuple(sorted(e)) for p in self.decided if (e := self.extras[p]) is not None},
-            cost=self.cost,
+            # Summed afresh: the running cost of the branch carries the rounding of every
+            # step taken and undone on the way (-1e-16 for a stack of cost 0).
+            cost=self.objective.cost_of(chosen),
             key=self._key(),
             order=tuple(self.decided),
             constraints={p: list(self.cons[p]) for p in self.decided},

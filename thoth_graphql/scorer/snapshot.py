@@ -52,13 +52,27 @@ class PackageIndex:
         "yanked_mask",
     )
 
-    def __init__(self, id: int, name: str, releases: Sequence[ReleaseRecord]) -> None:
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        releases: Sequence[ReleaseRecord],
+        versions: dict[str, Version | None] | None = None,
+    ) -> None:
+        """`versions` caches parsed version strings (most recur across packages)."""
+        cache: dict[str, Version | None] = {} if versions is None else versions
         parsed: list[tuple[Version, ReleaseRecord]] = []
         for release in releases:
-            try:
-                parsed.append((Version(release.version.version), release))
-            except InvalidVersion:
-                continue  # a version we cannot order can never be chosen
+            text = release.version.version
+            if text in cache:
+                version = cache[text]
+            else:
+                try:
+                    version = cache[text] = Version(text)
+                except InvalidVersion:
+                    version = cache[text] = None
+            if version is not None:  # a version we cannot order can never be chosen
+                parsed.append((version, release))
         parsed.sort(key=lambda p: (p[0], p[1].version.index_url), reverse=True)
         self.id = id
         self.name = name
@@ -136,15 +150,49 @@ class PackageIndex:
             above = _first_true(lambda j: not admits(j), n)  # ascending 0..above-1
             found = self.full_mask & ~((1 << (n - above)) - 1)
         else:
-            found = 0
-            for i, version in enumerate(versions):
-                if clause.contains(version, prereleases=True):
-                    found |= 1 << i
+            run = _equal_run(clause, versions)
+            if run is None:
+                found = 0
+                for i, version in enumerate(versions):
+                    if clause.contains(version, prereleases=True):
+                        found |= 1 << i
+            else:
+                low, high = run  # ascending positions low..high-1 are admitted
+                found = ((1 << (n - low)) - 1) & ~((1 << (n - high)) - 1)
+                if clause.operator == "!=":
+                    found = self.full_mask & ~found
         self._clauses[key] = found
         return found
 
     def __repr__(self) -> str:
         return f"PackageIndex({self.name!r}, {len(self.versions)} versions)"
+
+
+def _equal_run(clause: Specifier, newest_first: Sequence[Version]) -> tuple[int, int] | None:
+    """For `==`, `!=` (the run it leaves out) and `~=`: the run low..high-1 of ascending
+    positions that the equality admits, found by binary search; None for any other clause.
+
+    Every version such a clause matches (`==1.4`, `==1.4.*`, `~=1.4.2`, local versions
+    included) sorts at or after its lower bound b (1.4, 1.4.dev0, 1.4.2), and they are
+    contiguous in PEP 440 order (they share a release prefix); so the run starts at the
+    first version at or after b when that one matches, and nothing matches otherwise."""
+    operator, text = clause.operator, clause.version
+    if operator not in ("==", "!=", "~="):
+        return None
+    try:
+        bound = Version(f"{text[:-2]}.dev0" if text.endswith(".*") else text)
+    except InvalidVersion:
+        return None
+    equality = Specifier(f"=={text}") if operator == "!=" else clause
+    n = len(newest_first)
+
+    def matches(ascending: int) -> bool:
+        return equality.contains(newest_first[n - 1 - ascending], prereleases=True)
+
+    low = _first_true(lambda j: newest_first[n - 1 - j] >= bound, n)
+    if low == n or not matches(low):
+        return (low, low)
+    return (low, low + 1 + _first_true(lambda j: not matches(low + 1 + j), n - low - 1))
 
 
 def _first_true(predicate: Callable[[int], bool], n: int) -> int:
@@ -198,8 +246,9 @@ class Snapshot:
         self, releases: Mapping[str, Sequence[ReleaseRecord]], missing: Iterable[str] = ()
     ) -> None:
         self.packages: dict[str, PackageIndex] = {}
+        versions: dict[str, Version | None] = {}
         for name in sorted(releases):
-            index = PackageIndex(len(self.packages), canonical_name(name), releases[name])
+            index = PackageIndex(len(self.packages), canonical_name(name), releases[name], versions)
             self.packages[index.name] = index
         self.by_id: list[PackageIndex] = list(self.packages.values())
         self.missing = frozenset(missing)
@@ -243,6 +292,7 @@ class EnvironmentView:
 
     __slots__ = (
         "_dead",
+        "_edge_of",
         "_edges",
         "_extra_edges",
         "_usable",
@@ -259,6 +309,7 @@ class EnvironmentView:
         self.markers = MarkerEvaluator(environment)
         self._usable: dict[int, int] = {}
         self._edges: dict[tuple[int, int], tuple[Edge, ...]] = {}
+        self._edge_of: dict[Dependency, Edge] = {}
         self._extra_edges: dict[tuple[int, int, str], tuple[Edge, ...]] = {}
         self._dead: dict[int, int] = {}
         self.lock = threading.Lock()
@@ -359,7 +410,16 @@ class EnvironmentView:
         return found
 
     def _edge(self, dependency: Dependency) -> Edge:
-        target = self.snapshot.packages.get(dependency.name)
-        if target is None:
-            return Edge(dependency, None, Match(0, False, False))
-        return Edge(dependency, target, target.matching(dependency.specifier))
+        return self.edge(dependency)
+
+    def edge(self, dependency: Dependency) -> Edge:
+        """One Edge per distinct dependency: releases share them (most releases of a
+        package repeat most of their dependencies)."""
+        found = self._edge_of.get(dependency)
+        if found is None:
+            target = self.snapshot.packages.get(dependency.name)
+            match = (
+                Match(0, False, False) if target is None else target.matching(dependency.specifier)
+            )
+            found = self._edge_of[dependency] = Edge(dependency, target, match)
+        return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
+from thoth_graphql.domain import Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
 
 LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
@@ -50,16 +51,23 @@ async def walk_closure(
                 if done is not None and (every_extra or done >= wanted):
                     continue
                 scanned[name] = set(wanted)
-                for release in releases:
-                    for dep in release.dependencies:
-                        if not (every_extra or dep.applies_with_extras(wanted)):
-                            continue
-                        if dep.name not in seen:
-                            following[dep.name] = None
-                        if dep.extras and not every_extra:
-                            more = set(dep.extras) - requested.setdefault(dep.name, set())
-                            if more:
-                                requested[dep.name] |= more
-                                growing = True
+                for dep in _distinct_dependencies(releases):
+                    if not (every_extra or dep.applies_with_extras(wanted)):
+                        continue
+                    if dep.name not in seen:
+                        following[dep.name] = None
+                    if dep.extras and not every_extra:
+                        more = set(dep.extras) - requested.setdefault(dep.name, set())
+                        if more:
+                            requested[dep.name] |= more
+                            growing = True
         frontier = list(following)
     return closure
+
+
+def _distinct_dependencies(releases: Sequence[StoredRelease]) -> list[Dependency]:
+    """The dependencies of a package's releases, each once: releases share most of them
+    (adapters hand out one tuple for releases with the same list), so this walks far
+    fewer than one per edge, in the order first declared."""
+    lists = {id(r.dependencies): r.dependencies for r in releases}
+    return list(dict.fromkeys(d for deps in lists.values() for d in deps))

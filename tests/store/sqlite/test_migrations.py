@@ -29,7 +29,7 @@ async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     finally:
         await store.close()
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
 
 
 async def test_a_version_2_token_never_expires_after_migration(tmp_path: Path) -> None:

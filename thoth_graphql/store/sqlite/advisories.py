@@ -9,15 +9,8 @@ from functools import partial
 from thoth_graphql.domain import Advisory
 from thoth_graphql.store import json_text
 from thoth_graphql.store.port import AdvisoryKey
-from thoth_graphql.store.sqlite.client import (
-    CHUNK,
-    SqliteFacet,
-    chunks,
-    count,
-    in_transaction,
-    inserted,
-    marks,
-)
+from thoth_graphql.store.sqlite.client import SqliteFacet, count, in_transaction, inserted
+from thoth_graphql.store.sqlite.statements import CHUNK, chunks, marks
 
 
 class SqliteAdvisories(SqliteFacet):

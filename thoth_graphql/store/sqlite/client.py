@@ -18,12 +18,10 @@ from typing import Literal, TypeVar
 
 from thoth_graphql.store.port import StoreFull, StoreUnavailable
 from thoth_graphql.store.sqlite.migrations import migrate
+from thoth_graphql.store.sqlite.statements import chunks, marks
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-# SQLite's default limit of host parameters per statement is 32766; stay well below.
-CHUNK = 900
 
 Facet = Literal["knowledge", "queue"]
 """What a write changes: what is known (the ecosystem and observations), or the queue of
@@ -107,14 +105,6 @@ class SqliteFacet:
 
 
 # -- statements' building blocks (run on the store's thread) ----------------------------
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def transaction(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Mapping
+
+from thoth_graphql.store.sqlite.dependency_lists import backfill_dependency_lists
 
 # Each entry moves the schema from version i to i + 1; append, never edit.
 MIGRATIONS: tuple[str, ...] = (
@@ -110,7 +113,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     INSERT INTO meta(key, value) VALUES ('queue_generation', 0);
     """,
+    # 6: each version keeps its dependency list as one JSON text in edge order (as the
+    # JanusGraph adapter keeps it on the version vertex), so a closure level reads one row
+    # per release instead of one per edge (store/sqlite/dependency_lists.py); backfilled from
+    # depends_on (BACKFILLS), which stays for the reverse edges and the counts.
+    """
+    ALTER TABLE package_version ADD COLUMN deps TEXT;
+    """,
 )
+
+BACKFILLS: Mapping[int, Callable[[sqlite3.Connection], None]] = {
+    6: backfill_dependency_lists,
+}
+"""Schema version -> what fills its new columns from the data, in the step's transaction."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -135,6 +150,9 @@ def migrate(db: sqlite3.Connection) -> int:
             for statement in MIGRATIONS[current].split(";"):
                 if statement.strip():
                     db.execute(statement)
+            backfill = BACKFILLS.get(current + 1)
+            if backfill is not None:
+                backfill(db)
             db.execute(f"PRAGMA user_version = {current + 1}")
             db.execute("COMMIT")
         except BaseException:

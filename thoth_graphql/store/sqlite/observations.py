@@ -11,14 +11,13 @@ from thoth_graphql.domain import Installability, RuntimeEnvironment, StackObserv
 from thoth_graphql.store import json_text
 from thoth_graphql.store.port import ObservationCursor, ObservationFilter
 from thoth_graphql.store.sqlite.client import (
-    CHUNK,
     SqliteFacet,
     bodies_by_key,
-    chunks,
     count,
     in_transaction,
     inserted,
 )
+from thoth_graphql.store.sqlite.statements import CHUNK, chunks
 
 
 class SqliteObservations(SqliteFacet):

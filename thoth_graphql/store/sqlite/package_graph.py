@@ -12,8 +12,10 @@ from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, V
 from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.json_text import files_text
 from thoth_graphql.store.port import Dependent, DocumentRef, GraphCounts, WriteReport
-from thoth_graphql.store.sqlite.client import CHUNK, SqliteFacet, chunks, marks, transaction
+from thoth_graphql.store.sqlite.client import SqliteFacet, transaction
+from thoth_graphql.store.sqlite.dependency_lists import write_dependency_lists
 from thoth_graphql.store.sqlite.package_rows import extras_text, extras_tuple, versions_by_name
+from thoth_graphql.store.sqlite.statements import CHUNK, chunks, marks
 
 
 class SqlitePackageGraph(SqliteFacet):
@@ -235,6 +237,14 @@ def _write_in_transaction(
         ],
     )
     dependencies_created = db.total_changes - before
+    write_dependency_lists(
+        db,
+        releases,
+        [
+            version_ids[(package_ids[r.version.name], r.version.version, r.version.index_url)]
+            for r in releases
+        ],
+    )
 
     written: list[str] = []
     for d in documents:

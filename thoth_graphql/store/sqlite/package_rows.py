@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from thoth_graphql.domain import PackageVersion
 from thoth_graphql.store.json_text import files_from
-from thoth_graphql.store.sqlite.client import chunks, marks
+from thoth_graphql.store.sqlite.statements import chunks, marks
 
 
 def extras_text(extras: tuple[str, ...]) -> str:

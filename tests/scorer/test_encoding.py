@@ -1,0 +1,86 @@
+"""The SAT encoding encodes the newest releases of each package first and the older ones
+when a proof needs them: the answers are those of encoding everything at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.universe import release, stack_problems
+from thoth_graphql.domain import Release, RuntimeEnvironment
+from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, encoding, recommend
+from thoth_graphql.scorer.engines import encoding_of
+
+HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
+
+
+def answer(releases: list[Release], *requirements: str) -> tuple[AdviseResult, Snapshot]:
+    snapshot = Snapshot.from_releases(releases)
+    return recommend(snapshot, AdviseRequest(requirements, environment=HERE)), snapshot
+
+
+def versions(result: AdviseResult) -> dict[str, str]:
+    [stack] = result.stacks
+    return {p.name: p.version for p in stack.packages}
+
+
+# p's final release clashes with z==2, so only its pre-release fits, and only a stack in
+# which something names that pre-release may have it: q's older release does. The
+# pre-release rule is learned before q's older releases are encoded.
+PRE_THROUGH_OLD = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("q", "1.0", "p>=2.0rc1"),
+    release("q", "2.0"),
+    release("q", "3.0"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+
+# The newest releases of a need b<2, which only the oldest release of b fits; the oldest
+# release of c is yanked, and only d's old release pins it (a pin encoded before the
+# yanked release's package once went unrecorded: no stack).
+DEEP = [
+    *(release("a", f"{i}.0", "b<2") for i in range(1, 5)),
+    *(release("b", f"{i}.0", f"c>={i}") for i in range(1, 12)),
+    release("c", "1.0", yanked=True),
+    *(release("c", f"{i}.0") for i in range(2, 12)),
+    release("d", "1.0", "c==1.0"),
+    release("d", "2.0", "c>=5"),
+]
+
+
+@pytest.mark.parametrize("window", [1, 2, 100])
+def test_older_releases_encoded_on_demand_give_the_eager_answers(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(encoding, "WINDOW", window)
+    result, snapshot = answer(PRE_THROUGH_OLD, "p", "q", "z==2")
+    assert result.optimal
+    assert versions(result) == {"p": "2.0rc1", "q": "1.0", "z": "2.0"}
+    assert stack_problems(snapshot, ("p", "q", "z==2"), result.stacks[0], HERE) == []
+
+    result, _ = answer(DEEP, "a", "c==1.0")
+    assert result.optimal
+    assert versions(result) == {"a": "4.0", "b": "1.0", "c": "1.0"}
+
+    result, _ = answer(DEEP, "a", "d<2")
+    assert result.optimal
+    assert versions(result) == {"a": "4.0", "b": "1.0", "c": "1.0", "d": "1.0"}
+
+    result, _ = answer(DEEP, "a", "c>=2")
+    assert result.optimal
+    assert versions(result) == {"a": "4.0", "b": "1.0", "c": "11.0"}
+
+    result, _ = answer(DEEP, "a", "c<1")
+    assert result.unsatisfiable is not None and result.optimal
+
+
+def test_only_the_newest_window_is_encoded_until_a_proof_needs_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoding, "WINDOW", 2)
+    snapshot = Snapshot.from_releases(DEEP)
+    result = recommend(snapshot, AdviseRequest(("c",), environment=HERE))
+    assert versions(result) == {"c": "11.0"}
+    found = encoding_of(snapshot.view(HERE))
+    assert [snapshot.by_id[p].name for p in sorted(found.older_packages())] == ["c"]
