@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -69,7 +70,7 @@ class SqliteClient:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA busy_timeout=10000")  # first: other processes may open it too
-        db.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(db)
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         migrate(db)
@@ -159,3 +160,19 @@ def bodies_by_key(
 
 def count(db: sqlite3.Connection, table: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _write_ahead_log(db: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Put the file in WAL mode. Switching needs the file to itself, and SQLite answers
+    SQLITE_BUSY at once, busy timeout or not, while another process opening the same new
+    file holds it (two `ingest` runs on a new data folder): so wait and try again."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
