@@ -158,6 +158,17 @@ def bodies_by_key(
     return found
 
 
+def present_keys(db: sqlite3.Connection, table: str, column: str, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` some row of `table` has in `column`."""
+    found: set[str] = set()
+    for part in chunks(list(dict.fromkeys(keys))):
+        rows = db.execute(
+            f"SELECT {column} FROM {table} WHERE {column} IN ({marks(len(part))})", part
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
 def count(db: sqlite3.Connection, table: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

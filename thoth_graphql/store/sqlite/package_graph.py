@@ -12,7 +12,7 @@ from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, V
 from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.json_text import files_text
 from thoth_graphql.store.port import Dependent, DocumentRef, GraphCounts, WriteReport
-from thoth_graphql.store.sqlite.client import SqliteFacet, transaction
+from thoth_graphql.store.sqlite.client import SqliteFacet, present_keys, transaction
 from thoth_graphql.store.sqlite.dependency_lists import write_dependency_lists
 from thoth_graphql.store.sqlite.package_rows import extras_text, extras_tuple, versions_by_name
 from thoth_graphql.store.sqlite.statements import CHUNK, chunks, marks
@@ -27,34 +27,14 @@ class SqlitePackageGraph(SqliteFacet):
         return await self.client.run(lambda db: _write(db, releases, documents))
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
-        ids = list(dict.fromkeys(document_ids))
-
-        def read(db: sqlite3.Connection) -> set[str]:
-            known: set[str] = set()
-            for part in chunks(ids):
-                rows = db.execute(
-                    f"SELECT document_id FROM document WHERE document_id IN ({marks(len(part))})",
-                    part,
-                )
-                known.update(r[0] for r in rows)
-            return known
-
-        return await self.client.run(read)
+        return await self.client.run(
+            partial(present_keys, table="document", column="document_id", keys=document_ids)
+        )
 
     async def packages(self, names: Sequence[str]) -> list[Package | None]:
-        wanted = list(dict.fromkeys(names))
-
-        def read(db: sqlite3.Connection) -> set[str]:
-            found: set[str] = set()
-            for part in chunks(wanted):
-                rows = db.execute(
-                    f"SELECT name FROM package WHERE name IN ({marks(len(part))})",
-                    part,
-                )
-                found.update(r[0] for r in rows)
-            return found
-
-        found = await self.client.run(read)
+        found = await self.client.run(
+            partial(present_keys, table="package", column="name", keys=names)
+        )
         return [Package(n) if n in found else None for n in names]
 
     async def versions_of(self, names: Sequence[str]) -> list[list[PackageVersion]]:
