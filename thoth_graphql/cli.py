@@ -21,6 +21,7 @@ from thoth_graphql.ingest.solver_document import SolverDocument
 from thoth_graphql.ingest.sources import UnreadableSource, document_files, read_documents
 from thoth_graphql.store.factory import UnsupportedGraphUrl, graph_store
 from thoth_graphql.store.port import GraphStore, StoreUnavailable
+from thoth_graphql.token_service import TokenService
 
 if TYPE_CHECKING:
     from thoth_graphql.client import RuntimeEnvironment, ThothClient
@@ -338,7 +339,7 @@ def token_create(
     record = ApiToken(
         hash_secret(secret), name, TokenScope(scope.upper()), utc_timestamp(now), expires_at
     )
-    _store_call(_store(graph_url, data_dir), lambda store: store.add_token(record))
+    _store_call(_store(graph_url, data_dir), lambda store: TokenService(store).add(record))
     until = f", expires {expires_at}" if expires_at else ""
     click.echo(
         f"token {name!r} ({scope}, id {record.id}{until}) created; it is shown only this once:",
@@ -354,7 +355,7 @@ def token_list(data_dir: Path, graph_url: str | None) -> None:
     """List every token (never its secret), oldest first: id, scope, times, name."""
     from thoth_graphql.domain.timestamps import utc_timestamp
 
-    tokens = _store_call(_store(graph_url, data_dir), lambda store: store.list_tokens())
+    tokens = _store_call(_store(graph_url, data_dir), lambda store: TokenService(store).all())
     now = utc_timestamp()
     click.echo(f"{'ID':16}  {'SCOPE':5}  {'CREATED':20}  {'EXPIRES':20}  NAME")
     for t in tokens:
@@ -372,9 +373,10 @@ def token_revoke(data_dir: Path, graph_url: str | None, token_id: str) -> None:
     """Revoke the token with this id (as `token list` shows it, or its unique start)."""
 
     async def revoke(store: GraphStore) -> list[str]:
-        matching = [t for t in await store.list_tokens() if t.id.startswith(token_id.lower())]
+        tokens = TokenService(store)
+        matching = [t for t in await tokens.all() if t.id.startswith(token_id.lower())]
         if len(matching) == 1:
-            await store.revoke_token(matching[0].token_hash)
+            await tokens.revoke(matching[0].id)
         return [f"{t.id} {t.name!r}" for t in matching]
 
     if not token_id:
