@@ -112,3 +112,19 @@ def test_releases_win_over_an_absence_in_the_snapshot() -> None:
     assert snapshot.absent == {} and len(snapshot.packages["gone"].versions) == 1
     result = recommend(snapshot, AdviseRequest(("gone",)))
     assert [p.version for p in result.stacks[0].packages] == ["1.0"]
+
+
+@pytest.mark.parametrize(("engine", "kind"), RUNS, ids=lambda x: getattr(x, "name", x))
+def test_a_pin_on_a_package_not_on_the_index_is_a_proof_beside_unknown_roots(
+    engine: Solver, kind: str
+) -> None:
+    """Whatever the unknown root holds, a requirement more only narrows: the request has no
+    stack, and the unknown root stays listed to be solved."""
+    result = advise([release("a", "1.0")], ("a", "gone==1.0", "ghost>=2"), engine, kind)
+    assert result.unsatisfiable is not None and result.optimal and result.proven
+    assert result.unsatisfiable.conflicts == (f"gone==1.0: {NOT_ON_INDEX}",)
+    assert result.missing == ("ghost",) and result.gaps == ()
+    assert [u.split(":", 1)[0] for u in result.unresolved] == ["ghost"]
+    # Without the absent pin, the unknown root leaves the answer open, as before.
+    open_ = advise([release("a", "1.0")], ("a", "ghost>=2"), engine, kind)
+    assert open_.unsatisfiable is None and not open_.optimal and open_.missing == ("ghost",)
