@@ -63,7 +63,7 @@ ADVISE = """
 query Advise($input: AdviseInput!) {
   advise(input: $input) {
     optimal unresolved
-    unsatisfiable { message }
+    unsatisfiable { message conflicts }
     stacks { packages { name version } }
   }
 }
@@ -91,10 +91,16 @@ def describe(result: AdviseResult) -> str:
     if result.stacks:
         return "stack"
     if result.unsatisfiable is not None:
-        return f"unsatisfiable: {result.unsatisfiable.message.splitlines()[0][:100]}"
+        return unsatisfiable(result.unsatisfiable.message, result.unsatisfiable.conflicts)
     if result.missing:
         return f"missing packages: {', '.join(result.missing[:5])}"
     return "no answer within limit"
+
+
+def unsatisfiable(message: str, conflicts: Sequence[str]) -> str:
+    """The outcome of a proof: its message and the first chain, which names the clash."""
+    chain = f"; {conflicts[0][:160]}" if conflicts else ""
+    return f"unsatisfiable: {message.splitlines()[0][:100]}{chain}"
 
 
 async def advise_in_process(
@@ -188,7 +194,8 @@ def advise_server_cold(data_dir: Path, lines: list[str], limit_ms: int) -> tuple
             canonicalize_name(p["name"]): p["version"] for p in result["stacks"][0]["packages"]
         }
     elif result["unsatisfiable"]:
-        answer.outcome = f"unsatisfiable: {result['unsatisfiable']['message'][:100]}"
+        found = result["unsatisfiable"]
+        answer.outcome = unsatisfiable(found["message"], found["conflicts"])
     elif result["unresolved"]:
         names = [u.split(":", 1)[0] for u in result["unresolved"]]
         answer.outcome = f"missing packages: {', '.join(names[:5])}"

@@ -15,6 +15,8 @@
 //           installability_key, subject_vkey, observed_at), Advisory(advisory_key, advisory_id,
 //           advisory_package), Analysis(analysis_id, analysis_kind, analysis_status,
 //           created_at), ApiToken(token_hash, token_name, token_scope, created_at, expires_at)
+//           AbsentPackage(absent_name, absent_order): the latest sighting of a package the
+//           index answered "not found" for (no Package vertex is made for it)
 // vkey and ekey are JSON arrays the adapter builds: the identity of a version and of an edge.
 // Tuples (sha256, extras) and a release's files are stored as JSON text; absent optional
 // values are absent properties (a version ingested without files has no `files`).
@@ -87,11 +89,11 @@ try {
 
     // Records beside the package graph.
     def recordLabels = ['RuntimeEnvironment', 'StackObservation', 'Installability', 'Advisory',
-                        'Analysis', 'ApiToken'].collectEntries { [(it): vertexLabel(it)] }
+                        'Analysis', 'ApiToken', 'AbsentPackage'].collectEntries { [(it): vertexLabel(it)] }
     ['body', 'catalog', 'env_key', 'observation_key', 'outcome', 'obs_source', 'observed_at',
      'installability_key', 'subject_vkey', 'advisory_key', 'advisory_id', 'advisory_package',
      'analysis_id', 'analysis_kind', 'created_at', 'token_hash', 'token_name',
-     'token_scope', 'expires_at'].each { propertyKey(it, String) }
+     'token_scope', 'expires_at', 'absent_name', 'absent_order'].each { propertyKey(it, String) }
     propertyKey('observed_package', String, Cardinality.LIST)
     // Analyses are claimed by compare and set; LOCK makes two claims of one conflict.
     def analysisStatus = propertyKey('analysis_status', String)
@@ -103,6 +105,7 @@ try {
     uniqueIndex('advisoryByKey', key('advisory_key'), recordLabels.Advisory)
     uniqueIndex('analysisById', key('analysis_id'), recordLabels.Analysis)
     uniqueIndex('tokenByHash', key('token_hash'), recordLabels.ApiToken)
+    uniqueIndex('absenceByName', key('absent_name'), recordLabels.AbsentPackage)
     def plainIndex = { String indexName, String keyName, label ->
         if (mgmt.containsGraphIndex(indexName)) return
         def builder = mgmt.buildIndex(indexName, Vertex.class).addKey(key(keyName))

@@ -53,6 +53,13 @@ query Advise($requirements: [String!]!) {{
   advise(input: {{requirements: $requirements}}) {{ {RESULT} }}
 }}
 """
+PROOF = f"""
+query Advise($requirements: [String!]!) {{
+  advise(input: {{requirements: $requirements}}) {{
+    {RESULT} unsatisfiable {{ packages conflicts }}
+  }}
+}}
+"""
 VERSIONS = """
 query Versions($name: String!) {
   package(name: $name) { versions(first: 20) { edges { node { version } } } }
@@ -167,9 +174,12 @@ async def test_learning_completes_a_four_level_closure_from_its_root(
     assert stack(everything) == expected
 
 
-async def test_a_package_missing_from_the_index_is_reported_as_a_gap(
+async def test_a_package_missing_from_the_index_is_learned_as_absent(
     server: tuple[Server, str], index: PackageIndex
 ) -> None:
+    """The index answers 404 for c: the solver's document says so, ingest records it, and
+    c is then known to have no release (docs/decisions/0016), not a gap: b 2.0, which
+    needs it, cannot be installed, and the answer is final."""
     running, token = server
     four_levels(index, with_c=False)
     solve(running, token, index, "app")
@@ -177,16 +187,20 @@ async def test_a_package_missing_from_the_index_is_reported_as_a_gap(
     messages = await follow(running, learn(running, token, ["app"], indexUrl=index.url), token)
 
     last = messages[-1]
-    assert last["stopReason"] == "NOT_SOLVED", last
-    assert last["gapsLeft"] == ["c"]
-    assert "c" in last["message"]
+    assert last["stopReason"] == "COMPLETE", last
+    assert last["round"] == 3 and last["analysesSucceeded"] == 3
+    assert last["gapsLeft"] == []
     result = last["result"]
-    assert result["complete"] is False and result["optimal"] is False
-    assert [(g["package"], g["requirement"], g["reason"]) for g in result["gaps"]] == [
-        ("c", "c<2", "UNKNOWN_PACKAGE")
-    ]
-    # Provisional: the stack that does not need c.
+    assert result["complete"] is True and result["optimal"] is True
+    assert result["gaps"] == []
+    # The stack that does not need c, proven.
     assert stack(result) == [("a", "2.0"), ("app", "2.0"), ("b", "1.0")]
+    # Requiring c itself is proven to have no stack, and says why.
+    proof = data(running.graphql(PROOF, requirements=["app", "c"]))["advise"]
+    assert proof["optimal"] is True and proof["complete"] is True and proof["gaps"] == []
+    assert proof["unsatisfiable"]["packages"] == ["c"]
+    [chain] = proof["unsatisfiable"]["conflicts"]
+    assert chain.startswith("c: c is not on the index (seen ")
 
 
 async def test_the_ranges_that_reach_a_package_are_solved_not_its_newest_releases(

@@ -198,6 +198,12 @@ async def test_unknown_packages_and_versions_are_unresolved(
         == "no version matches '>=4' (5 versions on the index)"
     )
     assert parse_solver_document(missing.document, "x").unresolved == ("many",)
+    # Only the index's 404 is a package known to be absent; "many" exists.
+    assert parse_solver_document(missing.document, "x").absent == ()
+    [absent] = parse_solver_document(unknown.document, "x").absent
+    assert (absent.name, absent.index_url) == ("nothing-here", index.url)
+    # Seen at the document's time, as the graph keeps times (UTC, to the second).
+    assert absent.seen == unknown.document["metadata"]["datetime"][:19] + "Z"
 
 
 async def test_installability_follows_wheel_tags_and_requires_python(

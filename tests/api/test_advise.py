@@ -248,6 +248,50 @@ async def test_an_unknown_package_is_unresolved_not_dropped(ask: GraphQLClient) 
     assert message.startswith("no-such-package:") and "solver analysis" in message
 
 
+INGEST = """
+mutation ($docs: [JSON!]!) { ingestSolverDocuments(documents: $docs) { results { status } } }
+"""
+
+
+def _document(document_id: str, tree: list[Any], unresolved: list[Any]) -> dict[str, Any]:
+    return {
+        "metadata": {"document_id": document_id, "datetime": "2025-05-01T08:00:00Z"},
+        "result": {"tree": tree, "unresolved": unresolved},
+    }
+
+
+async def test_a_package_not_on_the_index_is_a_proof_not_a_gap(ask: GraphQLClient) -> None:
+    """Ingested as the solver reports it (the index's 404 for `gone`), through the same
+    mutation as any document: advise proves that `web>=2` has no stack, and passes over
+    the release that needs `gone` where an older one does without."""
+    web = [
+        {
+            "package_name": "web",
+            "package_version": "2.0",
+            "dependencies": [{"package_name": "gone", "specifier": ">=1"}],
+        },
+        {
+            "package_name": "web",
+            "package_version": "1.0",
+            "dependencies": [{"package_name": "lib"}],
+        },
+    ]
+    gone = {"package_name": "gone", "reason": "not found on the index"}
+    ingested = await ask(INGEST, docs=[_document("web", web, []), _document("gone", [], [gone])])
+    assert ingested.errors == []
+    proven = await advise(ask, ["app", "web>=2"])
+    assert proven["stacks"] == []
+    assert proven["optimal"] is True and proven["complete"] is True
+    assert (proven["gaps"], proven["unresolved"]) == ([], [])
+    assert proven["unsatisfiable"]["packages"] == ["gone"]
+    assert proven["unsatisfiable"]["conflicts"] == [
+        "web>=2 -> gone>=1 (web==2.0): gone is not on the index (seen 2025-05-01)"
+    ]
+    passed_over = await advise(ask, ["web"])
+    assert chosen(passed_over) == {"web": "1.0", "lib": "3.0"}
+    assert passed_over["optimal"] is True and passed_over["gaps"] == []
+
+
 async def test_latest_takes_the_newest_and_justifies_every_package(ask: GraphQLClient) -> None:
     answer = await advise(ask, ["app"])
     assert chosen(answer) == {"app": "2.0", "lib": "3.0"}

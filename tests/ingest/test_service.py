@@ -12,6 +12,7 @@ import pytest
 
 from tests.documents import solver_document
 from thoth_graphql.domain import (
+    AbsentPackage,
     Installability,
     ObservationSource,
     Provenance,
@@ -101,6 +102,74 @@ async def test_paths_are_read_validated_and_written(
     assert report.written == ["one", "two"]
     assert progress == ["one", "two"]
     assert (await service.ingest_paths([str(tmp_path)])).skipped == ["one", "two"]
+
+
+def not_found(document_id: str, seen: str, *names: str, releases: bool = True) -> object:
+    """A solver document whose index answered "not found" for `names`, seen at `seen`."""
+    data = solver_document(document_id)
+    data["metadata"]["datetime"] = seen
+    data["result"]["unresolved"] = [
+        {"package_name": n, "index_url": INDEX, "reason": "not found on the index"} for n in names
+    ]
+    if not releases:
+        data["result"]["tree"] = []
+    return data
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["atomic", "grouped"])
+async def test_packages_the_index_does_not_have_are_recorded_with_their_documents(
+    service: IngestService, sqlite_store: SqliteGraphStore, atomic: bool
+) -> None:
+    docs = raw(
+        not_found("doc-a", "2025-05-01T10:00:00+02:00", "Gone_Pkg", releases=False),
+        not_found("doc-b", "2025-06-01T00:00:00Z", "gone-pkg", "lost", releases=False),
+        not_found("doc-c", "2025-01-01T00:00:00Z", "lost", releases=False),
+    )
+    ingested = await service.solver_documents(docs, atomic=atomic)
+    assert [o.written for o in ingested.outcomes] == [True, True, True]
+    assert ingested.report.absences_recorded == 3  # doc-c's older sighting changes nothing
+    assert await sqlite_store.absences_of(["gone-pkg", "lost"]) == [
+        AbsentPackage("gone-pkg", "2025-06-01T00:00:00Z", INDEX, "doc-b"),
+        AbsentPackage("lost", "2025-06-01T00:00:00Z", INDEX, "doc-b"),
+    ]
+
+
+async def test_a_later_document_with_releases_supersedes_an_absence(
+    service: IngestService, sqlite_store: SqliteGraphStore
+) -> None:
+    await service.solver_documents(raw(not_found("doc-a", "2025-01-01T00:00:00Z", "numpy")))
+    # The first document had numpy's releases and said numpy was not found (as a later
+    # document might): the releases stay, and are what the closure holds.
+    closure = await sqlite_store.load_closure(["numpy"])
+    assert [r.version.version for r in closure.releases["numpy"]] == ["1.18.1"]
+    assert closure.absent == {}
+    await service.solver_documents(
+        raw(not_found("doc-b", "2025-02-01T00:00:00Z", "toolz", releases=False))
+    )
+    assert (await sqlite_store.load_closure(["toolz"])).absent.keys() == {"toolz"}
+    later = solver_document("doc-c")
+    later["result"]["tree"] = [{"package_name": "toolz", "package_version": "1.0"}]
+    await service.solver_documents(raw(later))
+    closure = await sqlite_store.load_closure(["toolz"])
+    assert closure.absent == {} and [r.version.version for r in closure.releases["toolz"]] == [
+        "1.0"
+    ]
+
+
+async def test_a_malformed_absence_is_named_and_nothing_is_written(
+    service: IngestService, sqlite_store: SqliteGraphStore
+) -> None:
+    bad_name = not_found("bad-name", "2025-01-01T00:00:00Z", "ok", "not a name!")
+    bad_time = not_found("bad-time", "last tuesday", "gone")
+    generation = await sqlite_store.generation()
+    with pytest.raises(InvalidDocuments) as refused:
+        await service.solver_documents(raw(solver_document("good"), bad_name, bad_time))
+    assert [(e.source, [f.path for f in e.faults]) for e in refused.value.errors] == [
+        ("documents[1]", ["$.result.unresolved[1].package_name"]),
+        ("documents[2]", ["$.metadata.datetime"]),
+    ]
+    assert await sqlite_store.absences_of(["ok", "gone"]) == [None, None]
+    assert await sqlite_store.generation() == generation
 
 
 async def test_installability_is_recorded_with_its_documents(
@@ -264,6 +333,7 @@ KNOWLEDGE_WRITES = {
     "register_environments",
     "record_stack_observations",
     "record_installability",
+    "record_absences",
 }
 
 

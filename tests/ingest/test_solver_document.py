@@ -26,7 +26,38 @@ def test_reads_the_design_example() -> None:
     )
     assert numpy.version.index_url == "https://pypi.org/simple"
     assert doc.unresolved == ("foo",)
+    assert doc.absent == ()  # "gone" is not the index's "not found"
     assert doc.edge_count == 2
+
+
+def test_only_the_index_not_found_reason_is_an_absence() -> None:
+    data = solver_document()
+    data["parameters"] = {"index_url": "https://other.example/simple"}
+    data["result"]["unresolved"] = [
+        {"package_name": "Gone.Pkg", "reason": "not found on the index"},
+        {"package_name": "old", "reason": "no version matches '>=9' (3 versions on the index)"},
+        {
+            "package_name": "here",
+            "index_url": "https://x.example/simple",
+            "reason": "not found on the index",
+        },
+    ]
+    data["metadata"]["datetime"] = "2025-05-31T23:00:00-02:00"
+    doc = parse_solver_document(data, "x")
+    assert doc.unresolved == ("gone-pkg", "old", "here")
+    assert [(a.name, a.seen, a.index_url, a.document_id) for a in doc.absent] == [
+        ("gone-pkg", "2025-06-01T01:00:00Z", "https://other.example/simple", "solver-abc"),
+        ("here", "2025-06-01T01:00:00Z", "https://x.example/simple", "solver-abc"),
+    ]
+
+
+def test_an_absence_needs_the_document_time() -> None:
+    data = solver_document()
+    del data["metadata"]["datetime"]
+    data["result"]["unresolved"][0]["reason"] = "not found on the index"
+    assert fault_paths(data) == ["$.metadata.datetime"]
+    data["result"]["unresolved"][0]["reason"] = "no files (0 versions on the index)"
+    assert parse_solver_document(data, "x").absent == ()
 
 
 def test_versions_are_stored_in_normal_form() -> None:

@@ -21,6 +21,7 @@ from tests.scorer.test_properties import (
     valid_stacks,
 )
 from thoth_graphql.domain import (
+    AbsentPackage,
     Advisory,
     AffectedRange,
     Release,
@@ -58,6 +59,22 @@ def advisories(draw: st.DrawFn) -> tuple[Advisory, ...]:
         fixed = None if high == low else high
         out.append(Advisory(f"A-{i}", name, (AffectedRange(low, fixed),), severity=severity))
     return tuple(out)
+
+
+View = tuple[list[Release], tuple[str, ...], tuple[AbsentPackage, ...]]
+
+
+@st.composite
+def views(draw: st.DrawFn) -> View:
+    """A universe in which some packages are not on the index: their releases are left out
+    and their absence is recorded, so a demand on one is a clash, not a gap."""
+    releases, roots = draw(universes())
+    gone = draw(st.lists(st.sampled_from(NAMES), max_size=2, unique=True))
+    kept = [r for r in releases if r.version.name not in gone]
+    absent = tuple(
+        AbsentPackage(n, "2025-05-01T00:00:00Z", "https://pypi.org/simple", "d") for n in gone
+    )
+    return kept, roots, absent
 
 
 def _request(
@@ -127,16 +144,16 @@ KINDS = st.sampled_from(["LATEST", "STABLE", "TESTING", "SECURITY"])
 
 
 @SETTINGS
-@given(universes(), observations(), advisories(), KINDS, st.integers(1, 3))
+@given(views(), observations(), advisories(), KINDS, st.integers(1, 3))
 def test_every_engine_that_applies_gives_the_same_answer(
-    universe: tuple[list[Release], tuple[str, ...]],
+    view: View,
     seen: tuple[StackObservation, ...],
     affected: tuple[Advisory, ...],
     kind: str,
     count: int,
 ) -> None:
-    releases, roots = universe
-    snapshot = Snapshot.from_releases(releases)
+    releases, roots, absent = view
+    snapshot = Snapshot.from_releases(releases, absent)
     request = _request(roots, kind, seen, affected, count)
     objective = objective_for(snapshot.view(request.environment), request)
     engines = [e for e in ENGINES if e.applies(objective, count)]
@@ -144,23 +161,23 @@ def test_every_engine_that_applies_gives_the_same_answer(
     # A fresh snapshot each: the SAT encoding of a view keeps what it learned, and two
     # minimal unsat cores can both be right.
     answers = [
-        _answer(recommend(Snapshot.from_releases(releases), request, solver=engine))
+        _answer(recommend(Snapshot.from_releases(releases, absent), request, solver=engine))
         for engine in engines
     ]
     assert all(answer == answers[0] for answer in answers), [e.name for e in engines]
-    assert answers[0][1]  # proven
+    assert answers[0][1]  # proven: a package not on the index is no gap
 
 
 @SETTINGS
-@given(universes(), observations(), advisories(), st.sampled_from(["STABLE", "SECURITY"]))
+@given(views(), observations(), advisories(), st.sampled_from(["STABLE", "SECURITY"]))
 def test_the_costed_sat_engine_reaches_the_brute_force_optimum(
-    universe: tuple[list[Release], tuple[str, ...]],
+    view: View,
     seen: tuple[StackObservation, ...],
     affected: tuple[Advisory, ...],
     kind: str,
 ) -> None:
-    releases, roots = universe
-    snapshot = Snapshot.from_releases(releases)
+    releases, roots, absent = view
+    snapshot = Snapshot.from_releases(releases, absent)
     request = _request(roots, kind, seen, affected)
     result = recommend(snapshot, request, solver=CostedSat())
     stacks = list(valid_stacks(releases, roots))

@@ -1,5 +1,6 @@
 """The domain model: what the knowledge graph holds, as plain typed Python."""
 
+from thoth_graphql.domain.absence import NOT_FOUND_REASON, AbsentPackage
 from thoth_graphql.domain.analysis import Analysis, AnalysisKind, AnalysisStatus
 from thoth_graphql.domain.environment import RuntimeEnvironment, marker_environment
 from thoth_graphql.domain.observation import (
@@ -25,6 +26,8 @@ from thoth_graphql.domain.token import ApiToken, TokenScope
 
 __all__ = [
     "DEFAULT_INDEX_URL",
+    "NOT_FOUND_REASON",
+    "AbsentPackage",
     "Advisory",
     "AffectedRange",
     "Analysis",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from thoth_graphql.domain.absence import AbsentPackage
 from thoth_graphql.domain.package import Dependency, PackageVersion
 
 
@@ -21,11 +22,15 @@ class Closure:
     """The dependency closure of some roots: every release of every reachable package.
 
     Loaded level by level, so `round_trips` is bounded by `depth`, not by the size.
-    `missing` names packages that were reached but are not in the graph.
+    `missing` names packages that were reached but are not in the graph; `absent` those
+    reached that have no release and that the index answered "not found" for (known: no
+    release exists, so a demand on one cannot be met). A name is in at most one of
+    `releases`, `missing` and `absent`.
     """
 
     releases: dict[str, list[StoredRelease]] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
+    absent: dict[str, AbsentPackage] = field(default_factory=dict)
     depth: int = 0
     round_trips: int = 0
 

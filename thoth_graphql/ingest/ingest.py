@@ -3,8 +3,10 @@ them in order (the machinery under `IngestService`, which every caller goes thro
 
 Nothing of a bad document is written: all documents are parsed and validated before
 the first write, and each document is written by one store call (one transaction on
-the embedded store). Documents whose id the graph already knows are skipped, and the
-writes themselves are idempotent, so re-ingest changes nothing.
+the embedded store), after one more for the packages it found absent from the index, if
+any (the document is recorded last, so until then it is not known and is written again).
+Documents whose id the graph already knows are skipped, and the writes themselves are
+idempotent, so re-ingest changes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     changes: WriteReport = field(default_factory=WriteReport)
     edges_seen: int = 0
+    absences_recorded: int = 0
+    """Packages the index did not have whose sighting this run recorded (new or later)."""
 
 
 class IngestInterrupted(RuntimeError):
@@ -127,7 +131,11 @@ async def ingest_documents(
     written: set[str] = set()
     for group in _groups(fresh, group_edges):
         releases = [release for document in group for release in document.releases]
+        absences = [absence for document in group for absence in document.absent]
         try:
+            # Before the documents: a document is known only once all it brought is stored.
+            if absences:
+                report.absences_recorded += sum(await store.record_absences(absences))
             changes = await store.write_releases(releases, [d.ref for d in group])
         except Exception as error:
             unwritten = [d.ref.document_id for d in fresh if d.ref.document_id not in written]

@@ -14,7 +14,8 @@ store and idempotent on both, so
   one call; a failure raises IngestInterrupted saying exactly which documents were
   written, and ingesting the same input again writes only what is missing;
 - where two calls are needed (installability before the solver documents it came with,
-  stack observations before the inspection documents they came from), the document is
+  the packages a solver document found absent from the index before its releases, stack
+  observations before the inspection documents they came from), the document is
   recorded last: until then it is not known, and the next pass writes all again, which
   changes nothing.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -23,6 +24,8 @@ from packaging.version import InvalidVersion
 
 from thoth_graphql.domain import (
     DEFAULT_INDEX_URL,
+    NOT_FOUND_REASON,
+    AbsentPackage,
     Dependency,
     DistributionFile,
     PackageVersion,
@@ -31,6 +34,7 @@ from thoth_graphql.domain import (
     canonical_name,
 )
 from thoth_graphql.domain.package import normalized_version
+from thoth_graphql.domain.timestamps import utc_timestamp
 from thoth_graphql.store.port import DocumentRef
 
 SCHEMA_FILE = "solver-document.schema.json"
@@ -61,11 +65,13 @@ class InvalidDocument(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SolverDocument:
-    """A validated solver document: its provenance and the releases it describes."""
+    """A validated solver document: its provenance, the releases it describes, the names
+    it could not resolve, and among those the packages the index does not have."""
 
     ref: DocumentRef
     releases: tuple[Release, ...]
     unresolved: tuple[str, ...] = ()
+    absent: tuple[AbsentPackage, ...] = ()
 
     @property
     def edge_count(self) -> int:
@@ -128,9 +134,10 @@ def parse_solver_document(data: object, source: str) -> SolverDocument:
         _release(entry, f"$.result.tree[{i}]", faults)
         for i, entry in enumerate(data["result"]["tree"])
     )
+    metadata = data["metadata"]
+    absent = _absent(data, faults)
     if faults:
         raise InvalidDocument(source, faults[:20])
-    metadata = data["metadata"]
     ref = DocumentRef(
         document_id=metadata["document_id"],
         analyzer=metadata.get("analyzer", ""),
@@ -141,7 +148,48 @@ def parse_solver_document(data: object, source: str) -> SolverDocument:
     unresolved = tuple(
         canonical_name(u["package_name"]) for u in data["result"].get("unresolved", [])
     )
-    return SolverDocument(ref, releases, unresolved)
+    return SolverDocument(ref, releases, unresolved, absent)
+
+
+def _absent(data: dict[str, Any], faults: list[DocumentFault]) -> tuple[AbsentPackage, ...]:
+    """The `unresolved` entries that say the index has no such project (its 404): each a
+    fact with the document's time, which must then be an ISO 8601 date-time. Any other
+    reason ("no version matches ...") leaves the package unknown."""
+    entries = [
+        (i, entry)
+        for i, entry in enumerate(data["result"].get("unresolved", []))
+        if entry.get("reason") == NOT_FOUND_REASON
+    ]
+    if not entries:
+        return ()
+    metadata = data["metadata"]
+    seen = _utc(metadata.get("datetime"))
+    if seen is None:
+        faults.append(
+            DocumentFault(
+                "$.metadata.datetime",
+                f"{metadata.get('datetime')!r} is not an ISO 8601 date-time; it is needed to "
+                "record when the index did not have a package",
+            )
+        )
+        seen = ""
+    parameters = data.get("parameters") or {}
+    found: dict[str, AbsentPackage] = {}
+    for i, entry in entries:
+        name = _name(entry["package_name"], f"$.result.unresolved[{i}].package_name", faults)
+        index_url = entry.get("index_url") or parameters.get("index_url") or DEFAULT_INDEX_URL
+        found[name] = AbsentPackage(name, seen, index_url, metadata["document_id"])
+    return tuple(found.values())
+
+
+def _utc(text: object) -> str | None:
+    """An ISO 8601 date-time as the graph keeps times (UTC text), or None."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return utc_timestamp(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return None
 
 
 def _environment(data: dict[str, Any] | None) -> RuntimeEnvironment | None:

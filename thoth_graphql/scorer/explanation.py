@@ -3,10 +3,10 @@
 The SAT engine first shrinks the request to a minimal set of requirements that still has
 no stack (an unsat core, each requirement left out in turn), so no bystander appears.
 Then either every release a requirement admits is dead (it needs, at some depth, a
-package the graph does not know or that no valid stack can hold), and the chains follow
-that down to it; or versions clash, and the chains lead from the roots to each
-requirement on the clashing package. Every step honours the request's budget; what is
-not found in time is left out, never waited for.
+package the graph does not know, that the index does not have, or that no valid stack
+can hold), and the chains follow that down to it; or versions clash, and the chains lead
+from the roots to each requirement on the clashing package. Every step honours the
+request's budget; what is not found in time is left out, never waited for.
 """
 
 from __future__ import annotations
@@ -89,12 +89,23 @@ def explain(
 
 def _why_no_release(view: EnvironmentView, root: RootDemand) -> str:
     package = root.package
+    absence = _not_on_index(view, package)
+    if absence:
+        return absence
     admitted = root.bits & view.usable(package)
     if not admitted:
         return "no release matches that is usable here"
     if not admitted & ~package.yanked_mask:
         return "only yanked releases match"
     return "no combination of its dependencies fits"
+
+
+def _not_on_index(view: EnvironmentView, package: PackageIndex) -> str | None:
+    """ "<name> is not on the index (seen <date>)" for a package the index did not have."""
+    absence = view.snapshot.absent.get(package.name)
+    if absence is None:
+        return None
+    return f"{package.name} is not on the index (seen {absence.seen_date})"
 
 
 def _label(package: PackageIndex, index: int) -> str:
@@ -119,7 +130,8 @@ def _dead_chains(
     visited = visited | {package.id}
     admitted = bits & view.usable(package)
     if not admitted:
-        return [(f"{head}: no release of {package.name} is usable here", package.name)]
+        why = _not_on_index(view, package) or f"no release of {package.name} is usable here"
+        return [(f"{head}: {why}", package.name)]
     out: list[tuple[str, str]] = []
     seen_edges: set[str] = set()
     for i in members(admitted):

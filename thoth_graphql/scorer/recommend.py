@@ -61,7 +61,12 @@ def _answer(
 ) -> AdviseResult:
     demands = read_demands(view, request.requirements, request.constraints)
     if demands.unresolved:
-        return AdviseResult(unresolved=tuple(demands.unresolved), missing=tuple(demands.missing))
+        unresolved = AdviseResult(
+            unresolved=tuple(demands.unresolved), missing=tuple(demands.missing)
+        )
+        if len(demands.unresolved) > len(demands.missing) or not demands.roots:
+            return unresolved  # a requirement that cannot be read: nothing to search
+        return _without_unknown_roots(view, request, demands, budget, solver) or unresolved
     objective = objective_for(view, request)
     if solver is None:
         solver = engine_for(objective, request.count)
@@ -87,6 +92,36 @@ def _answer(
         view, demands, roots, objective, encoding, budget, answer.explored, unknown_fits
     )
     return _honest(result, gaps)
+
+
+def _without_unknown_roots(
+    view: EnvironmentView,
+    request: AdviseRequest,
+    demands: Demands,
+    budget: Budget,
+    solver: Solver | None,
+) -> AdviseResult | None:
+    """The proof that no stack exists, for a request that names packages the graph does
+    not know, when the requirements on known packages already have none even if every
+    unknown package fitted (a requirement more only narrows): say, a pin on a package the
+    index does not have. None when that is not proven; the unknown roots stay listed."""
+    objective = objective_for(view, request)
+    if solver is None:
+        solver = engine_for(objective, 1)
+    answer = solver.solve(Problem(view, demands, objective), 1, budget)
+    roots = answer.conflicting_roots
+    if answer.stacks or roots is None or answer.gaps:
+        return None
+    encoding = encoding_of(view)
+    result = _unsatisfiable(
+        view, demands, roots, objective, encoding, budget, answer.explored, unknown_fits=True
+    )
+    missing = tuple(dict.fromkeys([*demands.missing, *result.missing]))
+    return replace(
+        result,
+        missing=missing,
+        unresolved=tuple(dict.fromkeys([*demands.unresolved, *result.unresolved])),
+    )
 
 
 def _honest(result: AdviseResult, gaps: tuple[KnowledgeGap, ...]) -> AdviseResult:

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
+from thoth_graphql.domain import (
+    AbsentPackage,
+    Dependency,
+    Release,
+    RuntimeEnvironment,
+    canonical_name,
+)
 from thoth_graphql.domain.closure import Closure, StoredRelease
 from thoth_graphql.scorer.markers import MarkerEvaluator
 
@@ -240,18 +246,31 @@ a release with its edges (2.1-3.2 KB): a snapshot's weight counts four files as 
 
 
 class Snapshot:
-    """Every release of a dependency closure, indexed for the search; immutable data."""
+    """Every release of a dependency closure, indexed for the search; immutable data.
+
+    A package the index does not have (`absent`, and no release here) is a package with
+    no release: known, so a demand on it is a clash the engines prove, not a gap. Every
+    engine sees it that way through the same PackageIndex with an empty version set."""
 
     def __init__(
-        self, releases: Mapping[str, Sequence[ReleaseRecord]], missing: Iterable[str] = ()
+        self,
+        releases: Mapping[str, Sequence[ReleaseRecord]],
+        missing: Iterable[str] = (),
+        absent: Mapping[str, AbsentPackage] | None = None,
     ) -> None:
         self.packages: dict[str, PackageIndex] = {}
         versions: dict[str, Version | None] = {}
-        for name in sorted(releases):
-            index = PackageIndex(len(self.packages), canonical_name(name), releases[name], versions)
+        known = {canonical_name(n): r for n, r in releases.items()}
+        self.absent: dict[str, AbsentPackage] = {
+            name: absence
+            for name, absence in sorted((absent or {}).items())
+            if not known.get(name)  # releases win over an absence
+        }
+        for name in sorted(known.keys() | self.absent.keys()):
+            index = PackageIndex(len(self.packages), name, known.get(name, ()), versions)
             self.packages[index.name] = index
         self.by_id: list[PackageIndex] = list(self.packages.values())
-        self.missing = frozenset(missing)
+        self.missing = frozenset(missing) - self.packages.keys()
         self._views: dict[str, EnvironmentView] = {}
         files = sum(len(r.version.files) for p in self.by_id for r in p.releases)
         self.weight = self.release_count + files // FILES_PER_RELEASE
@@ -264,16 +283,19 @@ class Snapshot:
 
     @classmethod
     def from_closure(cls, closure: Closure) -> Snapshot:
-        return cls(closure.releases, closure.missing)
+        return cls(closure.releases, closure.missing, closure.absent)
 
     @classmethod
-    def from_releases(cls, releases: Iterable[ReleaseRecord]) -> Snapshot:
-        """A snapshot of parsed releases; names they depend on but lack are missing."""
+    def from_releases(
+        cls, releases: Iterable[ReleaseRecord], absent: Iterable[AbsentPackage] = ()
+    ) -> Snapshot:
+        """A snapshot of parsed releases; names they depend on but lack are missing,
+        unless the index is known not to have them (`absent`)."""
         by_name: dict[str, list[ReleaseRecord]] = {}
         for release in releases:
             by_name.setdefault(release.version.name, []).append(release)
         targets = {d.name for found in by_name.values() for r in found for d in r.dependencies}
-        return cls(by_name, targets - by_name.keys())
+        return cls(by_name, targets - by_name.keys(), {a.name: a for a in absent})
 
     def view(self, environment: RuntimeEnvironment) -> EnvironmentView:
         """The snapshot as seen from one runtime environment (cached per environment)."""

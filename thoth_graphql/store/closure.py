@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
-from thoth_graphql.domain import Dependency
+from thoth_graphql.domain import AbsentPackage, Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
 
 LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
+AbsenceLoader = Callable[[list[str]], Awaitable[list[AbsentPackage | None]]]
 
 
 async def walk_closure(
-    roots: Sequence[str], load_level: LevelLoader, extras: Mapping[str, Collection[str]] | None
+    roots: Sequence[str],
+    load_level: LevelLoader,
+    extras: Mapping[str, Collection[str]] | None,
+    load_absences: AbsenceLoader | None = None,
 ) -> Closure:
     """Breadth-first from the roots, one `load_level` call (one round trip) per level:
     every adapter's `load_closure`, given how it reads all releases of many packages.
@@ -19,7 +23,12 @@ async def walk_closure(
     With `extras` (the extras the roots request, by package), a dependency that only an
     extra activates is followed only once some root or followed dependency requests that
     extra on its package, so the closure holds what a stack can need and no test or docs
-    tool behind an extra nobody asks for. Without it, every dependency is followed."""
+    tool behind an extra nobody asks for. Without it, every dependency is followed.
+
+    A level's names that have no release are read once more, all in one `load_absences`
+    call: those the index answered "not found" for are `absent` (known to have no
+    release), the others `missing`. Releases win over an absence: only names without
+    releases are asked."""
     closure = Closure()
     every_extra = extras is None
     requested: dict[str, set[str]] = {n: set(e) for n, e in (extras or {}).items()}
@@ -33,12 +42,23 @@ async def walk_closure(
         closure.round_trips += 1
         closure.depth += 1
         following: dict[str, None] = {}
+        lacking: list[str] = []
         for name in frontier:
             releases = level.get(name)
             if not releases:
-                closure.missing.add(name)
+                lacking.append(name)
                 continue
             closure.releases[name] = releases
+        if lacking and load_absences is not None:
+            absences = await load_absences(lacking)
+            closure.round_trips += 1
+            for name, absence in zip(lacking, absences, strict=True):
+                if absence is None:
+                    closure.missing.add(name)
+                else:
+                    closure.absent[name] = absence
+        else:
+            closure.missing.update(lacking)
         # Follow from every package whose requested extras grew (the new ones first of
         # all), until nothing loaded asks for more: an extra may request extras of
         # packages loaded before, of its own package too (`a[all]` -> `a[b]`).

@@ -43,6 +43,7 @@ async def test_schema_applies_again_and_keeps_data_and_enabled_indexes(
     assert sorted(str(s) for s in statuses) == [
         f"{name}:ENABLED"
         for name in (
+            "absenceByName",
             "advisoriesByPackage",
             "advisoryByKey",
             "analysesByStatus",

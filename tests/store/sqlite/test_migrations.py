@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
-from thoth_graphql.domain import ApiToken, RuntimeEnvironment, TokenScope
+from thoth_graphql.domain import AbsentPackage, ApiToken, RuntimeEnvironment, TokenScope
 from thoth_graphql.store.port import Generations
 from thoth_graphql.store.sqlite import SqliteGraphStore
 from thoth_graphql.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
@@ -29,7 +29,26 @@ async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     finally:
         await store.close()
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+
+
+async def test_a_version_6_file_gets_absences_and_keeps_its_packages(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript("".join(MIGRATIONS[:6]))
+        db.execute("INSERT INTO package(name) VALUES ('dask')")
+        db.execute("PRAGMA user_version = 6")
+        db.commit()
+    store = SqliteGraphStore(path)
+    await store.open()
+    try:
+        assert await store.absences_of(["dask", "gone"]) == [None, None]
+        gone = AbsentPackage("gone", "2025-05-01T00:00:00Z", "https://pypi.org/simple", "d1")
+        assert await store.record_absences([gone]) == [True]
+        assert await store.absences_of(["gone"]) == [gone]
+        assert (await store.counts()).packages == 1
+    finally:
+        await store.close()
 
 
 async def test_a_version_2_token_never_expires_after_migration(tmp_path: Path) -> None:

@@ -1,14 +1,16 @@
 """Loading closures from JanusGraph: every version of a level's packages read from its
-vertex alone, in one request per level."""
+vertex alone, in one request per level, and the absences from the index of the level's names
+that have no release in one more (absences.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
 
-from thoth_graphql.domain import Dependency, PackageVersion
+from thoth_graphql.domain import AbsentPackage, Dependency, PackageVersion
 from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.closure import walk_closure
+from thoth_graphql.store.janusgraph.absences import absences_by_name
 from thoth_graphql.store.janusgraph.client import JanusGraphFacet
 from thoth_graphql.store.janusgraph.elements import package_version
 from thoth_graphql.store.json_text import dependencies_from
@@ -40,7 +42,11 @@ class JanusGraphClosures(JanusGraphFacet):
     async def load_closure(
         self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
     ) -> Closure:
-        return await walk_closure(roots, self._releases_by_name, extras)
+        return await walk_closure(roots, self._releases_by_name, extras, self._absences)
+
+    async def _absences(self, names: list[str]) -> list[AbsentPackage | None]:
+        found = await absences_by_name(self.client, names)
+        return [found.get(n) for n in names]
 
     async def _releases_by_name(self, names: list[str]) -> dict[str, list[StoredRelease]]:
         found: dict[str, list[tuple[PackageVersion, tuple[Dependency, ...]]]] = {}

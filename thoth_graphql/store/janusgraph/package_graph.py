@@ -9,8 +9,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, VersionKey
+from thoth_graphql.domain import (
+    AbsentPackage,
+    Dependency,
+    Package,
+    PackageVersion,
+    Release,
+    VersionKey,
+)
 from thoth_graphql.domain.ordering import edge_order, newest_first
+from thoth_graphql.store.janusgraph.absences import absences_by_name, record_absences
 from thoth_graphql.store.janusgraph.client import JanusGraphClient, JanusGraphFacet
 from thoth_graphql.store.janusgraph.elements import (
     dependency,
@@ -244,6 +252,13 @@ class JanusGraphPackageGraph(JanusGraphFacet):
                     packages, versions, dependencies, recorded, files, written
                 )
         return report
+
+    async def record_absences(self, absences: Sequence[AbsentPackage]) -> list[bool]:
+        return await record_absences(self.client, absences)
+
+    async def absences_of(self, names: Sequence[str]) -> list[AbsentPackage | None]:
+        found = await absences_by_name(self.client, names)
+        return [found.get(n) for n in names]
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         ids = list(dict.fromkeys(document_ids))

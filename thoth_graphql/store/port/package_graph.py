@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
-from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, VersionKey
+from thoth_graphql.domain import (
+    AbsentPackage,
+    Dependency,
+    Package,
+    PackageVersion,
+    Release,
+    VersionKey,
+)
 from thoth_graphql.domain.closure import Closure
 from thoth_graphql.store.port.values import Dependent, DocumentRef, GraphCounts, WriteReport
 
@@ -23,6 +30,16 @@ class PackageGraph(Protocol):
         extras, marker): writing the same release again changes nothing. The documents
         (whose content the releases are) become known only once all releases are stored.
         """
+
+    async def record_absences(self, absences: Sequence[AbsentPackage]) -> list[bool]:
+        """Record that the index did not have these packages, one transaction; for each,
+        whether the graph changed. One sighting is kept per name, the latest (see
+        `AbsentPackage.newer_than`); releases of the package, known or written later, are
+        never touched by it, and reads prefer them (`load_closure`)."""
+
+    async def absences_of(self, names: Sequence[str]) -> list[AbsentPackage | None]:
+        """For each package name, the latest sighting of its absence from the index, or
+        None; whether the package has releases does not matter here."""
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         """The subset of these document ids that were already ingested."""
@@ -47,8 +64,11 @@ class PackageGraph(Protocol):
     async def load_closure(
         self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
     ) -> Closure:
-        """Every release reachable from these package names, one round trip per level;
-        with `extras`, only through the extras requested (see `store.closure.walk_closure`)."""
+        """Every release reachable from these package names, one round trip per level
+        (and one more read for the level's names that have no release, to tell the
+        packages the index does not have, `Closure.absent`, from the unknown ones,
+        `Closure.missing`); with `extras`, only through the extras requested (see
+        `store.closure.walk_closure`)."""
 
     async def counts(self) -> GraphCounts: ...
 

@@ -120,6 +120,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE package_version ADD COLUMN deps TEXT;
     """,
+    # 7: packages the index answered "not found" for (domain/absence.py): the latest
+    # sighting per name, beside the package table (an absence makes no package row).
+    """
+    CREATE TABLE absent_package (
+        name TEXT PRIMARY KEY,
+        seen TEXT NOT NULL,
+        index_url TEXT NOT NULL,
+        document_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 BACKFILLS: Mapping[int, Callable[[sqlite3.Connection], None]] = {

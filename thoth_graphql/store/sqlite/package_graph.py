@@ -8,10 +8,18 @@ import sqlite3
 from collections.abc import Sequence
 from functools import partial
 
-from thoth_graphql.domain import Dependency, Package, PackageVersion, Release, VersionKey
+from thoth_graphql.domain import (
+    AbsentPackage,
+    Dependency,
+    Package,
+    PackageVersion,
+    Release,
+    VersionKey,
+)
 from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.json_text import files_text
 from thoth_graphql.store.port import Dependent, DocumentRef, GraphCounts, WriteReport
+from thoth_graphql.store.sqlite.absences import absences_by_name, record_absences
 from thoth_graphql.store.sqlite.client import SqliteFacet, present_keys, transaction
 from thoth_graphql.store.sqlite.dependency_lists import write_dependency_lists
 from thoth_graphql.store.sqlite.package_rows import extras_text, extras_tuple, versions_by_name
@@ -25,6 +33,15 @@ class SqlitePackageGraph(SqliteFacet):
         self, releases: Sequence[Release], documents: Sequence[DocumentRef] = ()
     ) -> WriteReport:
         return await self.client.run(lambda db: _write(db, releases, documents))
+
+    async def record_absences(self, absences: Sequence[AbsentPackage]) -> list[bool]:
+        if not absences:
+            return []
+        return await self.client.run(partial(record_absences, absences=absences))
+
+    async def absences_of(self, names: Sequence[str]) -> list[AbsentPackage | None]:
+        found = await self.client.run(partial(absences_by_name, names=names))
+        return [found.get(n) for n in names]
 
     async def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         return await self.client.run(
