@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 from thoth_graphql.domain import AbsentPackage, ApiToken, RuntimeEnvironment, TokenScope
@@ -14,77 +15,67 @@ from thoth_graphql.store.sqlite import SqliteGraphStore
 from thoth_graphql.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
-async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
-    path = tmp_path / "g.sqlite3"
+def older_file(path: Path, version: int, *statements: str) -> Path:
+    """A graph file at schema `version` (the first `version` migrations), with `statements`
+    run on it: what a server that old left behind."""
     with closing(sqlite3.connect(path)) as db:
-        db.executescript(MIGRATIONS[0])
-        db.execute("INSERT INTO package(name) VALUES ('dask')")
-        db.execute("PRAGMA user_version = 1")
+        db.executescript("".join(MIGRATIONS[:version]))
+        for statement in statements:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
         db.commit()
+    return path
+
+
+@asynccontextmanager
+async def opened(path: Path) -> AsyncIterator[SqliteGraphStore]:
     store = SqliteGraphStore(path)
     await store.open()
     try:
-        assert (await store.counts()).packages == 1
-        assert await store.register_environments([RuntimeEnvironment(os_name="x")]) == [True]
+        yield store
     finally:
         await store.close()
+
+
+async def test_a_version_1_file_is_migrated_in_place(tmp_path: Path) -> None:
+    path = older_file(tmp_path / "g.sqlite3", 1, "INSERT INTO package(name) VALUES ('dask')")
+    async with opened(path) as store:
+        assert (await store.counts()).packages == 1
+        assert await store.register_environments([RuntimeEnvironment(os_name="x")]) == [True]
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
 
 
 async def test_a_version_6_file_gets_absences_and_keeps_its_packages(tmp_path: Path) -> None:
-    path = tmp_path / "g.sqlite3"
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript("".join(MIGRATIONS[:6]))
-        db.execute("INSERT INTO package(name) VALUES ('dask')")
-        db.execute("PRAGMA user_version = 6")
-        db.commit()
-    store = SqliteGraphStore(path)
-    await store.open()
-    try:
+    path = older_file(tmp_path / "g.sqlite3", 6, "INSERT INTO package(name) VALUES ('dask')")
+    async with opened(path) as store:
         assert await store.absences_of(["dask", "gone"]) == [None, None]
         gone = AbsentPackage("gone", "2025-05-01T00:00:00Z", "https://pypi.org/simple", "d1")
         assert await store.record_absences([gone]) == [True]
         assert await store.absences_of(["gone"]) == [gone]
         assert (await store.counts()).packages == 1
-    finally:
-        await store.close()
 
 
 async def test_a_version_2_token_never_expires_after_migration(tmp_path: Path) -> None:
-    path = tmp_path / "g.sqlite3"
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(MIGRATIONS[0] + MIGRATIONS[1])
-        db.execute(
-            "INSERT INTO api_token(token_hash, name, scope, created_at) "
-            "VALUES ('ab', 'old', 'WRITE', '2026-01-01T00:00:00Z')"
-        )
-        db.execute("PRAGMA user_version = 2")
-        db.commit()
-    store = SqliteGraphStore(path)
-    await store.open()
-    try:
+    path = older_file(
+        tmp_path / "g.sqlite3",
+        2,
+        "INSERT INTO api_token(token_hash, name, scope, created_at) "
+        "VALUES ('ab', 'old', 'WRITE', '2026-01-01T00:00:00Z')",
+    )
+    async with opened(path) as store:
         [token] = await store.list_tokens()
         assert (token.name, token.expires_at) == ("old", None)
-    finally:
-        await store.close()
 
 
 async def test_a_version_4_file_keeps_its_generation_and_gets_a_queue_one(tmp_path: Path) -> None:
-    path = tmp_path / "g.sqlite3"
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript("".join(MIGRATIONS[:4]))
-        db.execute("UPDATE meta SET value = 7 WHERE key = 'generation'")
-        db.execute("PRAGMA user_version = 4")
-        db.commit()
-    store = SqliteGraphStore(path)
-    await store.open()
-    try:
+    path = older_file(
+        tmp_path / "g.sqlite3", 4, "UPDATE meta SET value = 7 WHERE key = 'generation'"
+    )
+    async with opened(path) as store:
         assert await store.generations() == Generations(knowledge=7, queue=0)
         await store.add_token(ApiToken("ab", "ci", TokenScope.WRITE, "2026-01-01T00:00:00Z"))
         assert await store.generations() == Generations(knowledge=7, queue=1)
-    finally:
-        await store.close()
 
 
 def test_connections_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
