@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from thoth_graphql.domain import Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
+from thoth_graphql.domain.collector import paused
 
 LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
 
@@ -19,7 +20,17 @@ async def walk_closure(
     With `extras` (the extras the roots request, by package), a dependency that only an
     extra activates is followed only once some root or followed dependency requests that
     extra on its package, so the closure holds what a stack can need and no test or docs
-    tool behind an extra nobody asks for. Without it, every dependency is followed."""
+    tool behind an extra nobody asks for. Without it, every dependency is followed.
+
+    The cyclic collector is paused meanwhile (`domain/collector.py`): it took half of
+    the load's time at 100x, scanning what the load makes to keep."""
+    with paused():
+        return await _walk(roots, load_level, extras)
+
+
+async def _walk(
+    roots: Sequence[str], load_level: LevelLoader, extras: Mapping[str, Collection[str]] | None
+) -> Closure:
     closure = Closure()
     every_extra = extras is None
     requested: dict[str, set[str]] = {n: set(e) for n, e in (extras or {}).items()}
