@@ -158,7 +158,10 @@ class Costed(Lexicographic):
             self._no_stack(base, relaxed, roots)
             return
         restarts = 0
+        previous: tuple[float, Solution, int] | None = None
+        """The last descent's optimum, stack and the position where it broke a rule."""
         while len(self.found) < self.count:
+            kept: list[tuple[int, int]] = []
             self._bound = None
             optimum = self._within(base, float("inf"))
             if optimum is None:
@@ -170,12 +173,19 @@ class Costed(Lexicographic):
             if not self.found:
                 self.optimum = optimum
                 self._fallback = self._model_stack(question.common) or self._fallback
-            solution = self._descend(base)
-            if not self._whole_stack_rules_hold(solution, question.common):
+            if previous is not None and abs(previous[0] - optimum) <= EPSILON:
+                # The same optimum over fewer stacks: the decisions before the broken
+                # rule that still fit are still the newest that fit (`_still_fitting`).
+                kept = self._still_fitting(base, previous[1], previous[2]) or []
+            solution = self._descend(base, kept)
+            violated = self._whole_stack_rules_violated(solution, question.common)
+            if violated is not None:
+                previous = (optimum, solution, violated)
                 restarts += 1
                 if restarts > RESTARTS:
                     raise OutOfTime
                 continue
+            previous = None
             solution.cost = self.objective.cost_of(solution.chosen)
             if not self.found:
                 self.outcome.solution = solution

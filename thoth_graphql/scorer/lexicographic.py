@@ -23,7 +23,7 @@ clause for this request and the descent starts again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -160,14 +160,17 @@ class Lexicographic:
         if not self._solve(base):
             self._no_stack(base, relaxed, roots)
             return
+        kept: list[tuple[int, int]] | None = []
         for _ in range(RESTARTS):
-            solution = self._descend(base)
-            if self._whole_stack_rules_hold(solution, question.common):
+            solution = self._descend(base, kept or ())
+            violated = self._whole_stack_rules_violated(solution, question.common)
+            if violated is None:
                 self.outcome.solution = solution
                 self._check_gaps(relaxed, solution)
                 self.outcome.complete = True
                 return
-            if not self._solve(base):
+            kept = self._still_fitting(base, solution, violated)
+            if kept is None:
                 self._no_stack(base, relaxed, roots)
                 return
         raise OutOfTime
@@ -238,25 +241,64 @@ class Lexicographic:
 
     # -- the descent ----------------------------------------------------------------------
 
-    def _descend(self, base: list[int]) -> Solution:
-        """Fix packages in decision order, each at the newest release that still fits."""
+    def _descend(self, base: list[int], kept: Sequence[tuple[int, int]] = ()) -> Solution:
+        """Fix packages in decision order, each at the newest release that still fits;
+        the first `kept` decisions are taken as they are (`_still_fitting` proved them
+        the newest that fit, and the solver's model holds them)."""
         state = Decisions(self.view, self.objective.excluded)
         state.start(self.demands)
         assumptions = list(base)
         while (p := state.next()) != -1:
-            v = self._newest_that_fits(p, state.candidates(p), assumptions)
+            i = len(state.order)
+            if i < len(kept) and kept[i][0] == p:
+                v = kept[i][1]
+            else:
+                kept = ()
+                v = self._newest_that_fits(p, state.candidates(p), assumptions)
             assumptions.append(self.encoding.release(p, v))
             state.decide(p, v)
         return state.solution()
 
+    def _still_fitting(
+        self, base: list[int], solution: Solution, violated: int
+    ) -> list[tuple[int, int]] | None:
+        """After a descent's stack broke a whole-stack rule at position `violated` of its
+        decision order (and the violation was learned): the longest prefix of its
+        decisions, up to that position, with which a valid stack still exists, and the
+        solver's model holding it; None when no stack exists any more.
+
+        Learning only removes stacks, so each decision of that prefix is still the newest
+        that fits: nothing newer fitted before, and one that fits now is still there. The
+        next descent keeps them and asks only about the packages after them, instead of
+        starting again from the roots."""
+        decided = [(p, solution.chosen[p]) for p in solution.order[:violated]]
+        release = self.encoding.release
+        picks = [release(p, v) for p, v in decided]
+        if decided and self._solve([*base, *picks]):
+            return decided
+        if not self._solve(base):
+            return None
+        lo, hi = 0, len(decided)  # decided[:lo] fits (the model holds it), [:hi] does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._solve([*base, *picks[:mid]]):
+                lo = mid
+            else:
+                hi = mid
+        return decided[:lo]
+
     def _newest_that_fits(self, p: int, order: list[int], assumptions: list[int]) -> int:
-        """Binary search over p's candidates, newest first, for the first one that fits."""
+        """The first of p's candidates, newest first, that fits: is anything newer than
+        the model's choice possible (most often not: one question)? If so, a binary
+        search between the newest and what the new model chose."""
         chosen = self._chosen(p)
         hi = order.index(chosen) if chosen in order else len(order)
         lo = 0  # order[:lo] is refuted; order[hi] (or the model's choice) fits
         encoding = self.encoding
+        first = True
         while lo < hi:
-            mid = (lo + hi) // 2
+            mid = hi - 1 if first else (lo + hi) // 2
+            first = False
             probe = self._selector()
             encoding.add([-probe, *(encoding.release(p, v) for v in order[lo : mid + 1])])
             if self._solve([*assumptions, probe]):
@@ -272,17 +314,25 @@ class Lexicographic:
     def _whole_stack_rules_hold(self, solution: Solution, common: int, learn: bool = True) -> bool:
         """Pre-releases and yanked releases, checked on the stack; a violation is learned
         as a clause of this request (unless `learn` is False)."""
+        return self._whole_stack_rules_violated(solution, common, learn) is None
+
+    def _whole_stack_rules_violated(
+        self, solution: Solution, common: int, learn: bool = True
+    ) -> int | None:
+        """`_whole_stack_rules_hold`, answering the first position in the stack's decision
+        order that breaks a rule (None when none does)."""
         encoding = self.encoding
-        holds = True
+        position = {p: i for i, p in enumerate(solution.order)}
+        first: int | None = None
         for p, v in solution.chosen.items():
             package = self.packages[p]
             constraints = solution.constraints[p]
             bit = 1 << v
             if package.yanked_mask & bit and not any(c.pinned for c in constraints):
                 if not learn:
-                    return False
+                    return position[p]
                 encoding.add([-common, -encoding.release(p, v)])
-                holds = False
+                first = min(position[p], first if first is not None else position[p])
                 continue
             if package.final_mask & bit or any(c.names_pre for c in constraints):
                 continue
@@ -292,7 +342,7 @@ class Lexicographic:
             finals = allowed & package.final_mask & ~package.yanked_mask
             if finals:
                 if not learn:
-                    return False
+                    return position[p]
                 final = newest(finals)
                 reasons = [
                     encoding.activation(q, w, extra)
@@ -300,8 +350,8 @@ class Lexicographic:
                     if edge.names_pre or not (edge.bits >> final) & 1
                 ]
                 encoding.add([-common, -encoding.release(p, v), *reasons])
-                holds = False
-        return holds
+                first = min(position[p], first if first is not None else position[p])
+        return first
 
     # -- unsatisfiable --------------------------------------------------------------------
 
