@@ -17,6 +17,7 @@ from packaging.version import InvalidVersion, Version
 
 from thoth_graphql.domain import Dependency, Release, RuntimeEnvironment, canonical_name
 from thoth_graphql.domain.closure import Closure, StoredRelease
+from thoth_graphql.domain.collector import paused
 from thoth_graphql.scorer.markers import MarkerEvaluator
 
 if TYPE_CHECKING:
@@ -247,9 +248,12 @@ class Snapshot:
     ) -> None:
         self.packages: dict[str, PackageIndex] = {}
         versions: dict[str, Version | None] = {}
-        for name in sorted(releases):
-            index = PackageIndex(len(self.packages), canonical_name(name), releases[name], versions)
-            self.packages[index.name] = index
+        with paused():  # what it makes is kept: the collector would scan it for nothing
+            for name in sorted(releases):
+                index = PackageIndex(
+                    len(self.packages), canonical_name(name), releases[name], versions
+                )
+                self.packages[index.name] = index
         self.by_id: list[PackageIndex] = list(self.packages.values())
         self.missing = frozenset(missing)
         self._views: dict[str, EnvironmentView] = {}
