@@ -29,9 +29,11 @@ from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.hitting import EPSILON, minimum_hitting_set
 from thoth_graphql.scorer.lexicographic import (
     RESTARTS,
+    Broken,
     Lexicographic,
     LexicographicOutcome,
     Question,
+    decisions,
 )
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands
@@ -158,8 +160,8 @@ class Costed(Lexicographic):
             self._no_stack(base, relaxed, roots)
             return
         restarts = 0
-        previous: tuple[float, Solution, int] | None = None
-        """The last descent's optimum, stack and the position where it broke a rule."""
+        previous: tuple[float, list[tuple[int, int]]] | None = None
+        """The last descent's optimum and its decisions before it broke a rule."""
         while len(self.found) < self.count:
             kept: list[tuple[int, int]] = []
             self._bound = None
@@ -176,11 +178,15 @@ class Costed(Lexicographic):
             if previous is not None and abs(previous[0] - optimum) <= EPSILON:
                 # The same optimum over fewer stacks: the decisions before the broken
                 # rule that still fit are still the newest that fit (`_still_fitting`).
-                kept = self._still_fitting(base, previous[1], previous[2]) or []
-            solution = self._descend(base, kept)
-            violated = self._whole_stack_rules_violated(solution, question.common)
-            if violated is not None:
-                previous = (optimum, solution, violated)
+                kept = self._still_fitting(base, previous[1]) or []
+            try:
+                solution = self._descend(base, kept, question.common)
+                violated = self._whole_stack_rules_violated(solution, question.common)
+                broken = None if violated is None else decisions(solution, violated)
+            except Broken as stopped:
+                broken = stopped.decided
+            if broken is not None:
+                previous = (optimum, broken)
                 restarts += 1
                 if restarts > RESTARTS:
                     raise OutOfTime

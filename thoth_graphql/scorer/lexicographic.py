@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from thoth_graphql.scorer.bitset import members, newest
 from thoth_graphql.scorer.budget import Budget, OutOfTime
-from thoth_graphql.scorer.decisions import Decisions, Solution
+from thoth_graphql.scorer.decisions import Constraint, Decisions, Solution
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands, RootDemand
@@ -38,6 +38,20 @@ from thoth_graphql.scorer.types import GapReason, KnowledgeGap
 
 RESTARTS = 64
 """Descents restarted for whole-stack rules before the search gives up unproven."""
+
+
+class Broken(Exception):
+    """A descent stopped at a pre-release that the rule just learned rules out."""
+
+    def __init__(self, decided: list[tuple[int, int]]) -> None:
+        super().__init__("a pre-release no longer fits")
+        self.decided = decided
+        """The decisions made before it, in decision order."""
+
+
+def decisions(solution: Solution, end: int) -> list[tuple[int, int]]:
+    """The first `end` decisions of a stack, in decision order."""
+    return [(p, solution.chosen[p]) for p in solution.order[:end]]
 
 
 @dataclass(slots=True)
@@ -162,14 +176,18 @@ class Lexicographic:
             return
         kept: list[tuple[int, int]] | None = []
         for _ in range(RESTARTS):
-            solution = self._descend(base, kept or ())
-            violated = self._whole_stack_rules_violated(solution, question.common)
-            if violated is None:
-                self.outcome.solution = solution
-                self._check_gaps(relaxed, solution)
-                self.outcome.complete = True
-                return
-            kept = self._still_fitting(base, solution, violated)
+            try:
+                solution = self._descend(base, kept or (), question.common)
+            except Broken as broken:
+                kept = self._still_fitting(base, broken.decided)
+            else:
+                violated = self._whole_stack_rules_violated(solution, question.common)
+                if violated is None:
+                    self.outcome.solution = solution
+                    self._check_gaps(relaxed, solution)
+                    self.outcome.complete = True
+                    return
+                kept = self._still_fitting(base, decisions(solution, violated))
             if kept is None:
                 self._no_stack(base, relaxed, roots)
                 return
@@ -241,13 +259,21 @@ class Lexicographic:
 
     # -- the descent ----------------------------------------------------------------------
 
-    def _descend(self, base: list[int], kept: Sequence[tuple[int, int]] = ()) -> Solution:
+    def _descend(
+        self, base: list[int], kept: Sequence[tuple[int, int]] = (), common: int | None = None
+    ) -> Solution:
         """Fix packages in decision order, each at the newest release that still fits;
         the first `kept` decisions are taken as they are (`_still_fitting` proved them
-        the newest that fit, and the solver's model holds them)."""
+        the newest that fit, and the solver's model holds them).
+
+        With the request's `common` selector, a pre-release that the requirements known
+        so far would not allow has its rule learned at once (`_learn_pre_release`), and
+        the descent stops (`Broken`) if it no longer fits, rather than finishing a stack
+        the final check would reject."""
         state = Decisions(self.view, self.objective.excluded)
         state.start(self.demands)
         assumptions = list(base)
+        release = self.encoding.release
         while (p := state.next()) != -1:
             i = len(state.order)
             if i < len(kept) and kept[i][0] == p:
@@ -255,23 +281,28 @@ class Lexicographic:
             else:
                 kept = ()
                 v = self._newest_that_fits(p, state.candidates(p), assumptions)
-            assumptions.append(self.encoding.release(p, v))
+                if (
+                    common is not None
+                    and self._learn_pre_release(p, v, state.constraints.get(p, []), common)
+                    and not self._solve([*assumptions, release(p, v)])
+                ):
+                    raise Broken([(q, state.chosen[q]) for q in state.order])
+            assumptions.append(release(p, v))
             state.decide(p, v)
         return state.solution()
 
     def _still_fitting(
-        self, base: list[int], solution: Solution, violated: int
+        self, base: list[int], decided: list[tuple[int, int]]
     ) -> list[tuple[int, int]] | None:
-        """After a descent's stack broke a whole-stack rule at position `violated` of its
-        decision order (and the violation was learned): the longest prefix of its
-        decisions, up to that position, with which a valid stack still exists, and the
-        solver's model holding it; None when no stack exists any more.
+        """After a descent broke a whole-stack rule (and the rule was learned), given its
+        decisions before the break: the longest prefix of them with which a valid stack
+        still exists, and the solver's model holding it; None when no stack exists any
+        more.
 
         Learning only removes stacks, so each decision of that prefix is still the newest
         that fits: nothing newer fitted before, and one that fits now is still there. The
         next descent keeps them and asks only about the packages after them, instead of
         starting again from the roots."""
-        decided = [(p, solution.chosen[p]) for p in solution.order[:violated]]
         release = self.encoding.release
         picks = [release(p, v) for p, v in decided]
         if decided and self._solve([*base, *picks]):
@@ -334,24 +365,50 @@ class Lexicographic:
                 encoding.add([-common, -encoding.release(p, v)])
                 first = min(position[p], first if first is not None else position[p])
                 continue
-            if package.final_mask & bit or any(c.names_pre for c in constraints):
-                continue
-            allowed = self.view.usable(package) & ~self.objective.excluded.get(p, 0)
-            for c in constraints:
-                allowed &= c.bits
-            finals = allowed & package.final_mask & ~package.yanked_mask
-            if finals:
+            final = self._final_instead(p, v, constraints)
+            if final is not None:
                 if not learn:
                     return position[p]
-                final = newest(finals)
-                reasons = [
-                    encoding.activation(q, w, extra)
-                    for q, w, extra, edge in encoding.into.get(p, ())
-                    if edge.names_pre or not (edge.bits >> final) & 1
-                ]
-                encoding.add([-common, -encoding.release(p, v), *reasons])
+                self._learn_final_instead(p, v, final, common)
                 first = min(position[p], first if first is not None else position[p])
         return first
+
+    def _final_instead(self, p: int, v: int, constraints: Sequence[Constraint]) -> int | None:
+        """When release v of p is a pre-release that these requirements on p do not allow
+        (none names a pre-release, and they admit a final release): the newest final
+        release they admit."""
+        package = self.packages[p]
+        if (package.final_mask >> v) & 1 or any(c.names_pre for c in constraints):
+            return None
+        allowed = self.view.usable(package) & ~self.objective.excluded.get(p, 0)
+        for c in constraints:
+            allowed &= c.bits
+        finals = allowed & package.final_mask & ~package.yanked_mask
+        return newest(finals) if finals else None
+
+    def _learn_final_instead(self, p: int, v: int, final: int, common: int) -> None:
+        """The pre-release rule for release v of p, as a clause of this request: it needs
+        an active dependency on p that names a pre-release or leaves out `final` (which
+        the roots admit). It holds for every valid stack, whatever requirements led to
+        `final`, so it may be learned as soon as the descent meets the pre-release."""
+        encoding = self.encoding
+        reasons = [
+            encoding.activation(q, w, extra)
+            for q, w, extra, edge in encoding.into.get(p, ())
+            if edge.names_pre or not (edge.bits >> final) & 1
+        ]
+        encoding.add([-common, -encoding.release(p, v), *reasons])
+
+    def _learn_pre_release(
+        self, p: int, v: int, constraints: Sequence[Constraint], common: int
+    ) -> bool:
+        """Learn the pre-release rule for release v of p when the requirements on p known
+        so far do not allow it; whether it did."""
+        final = self._final_instead(p, v, constraints)
+        if final is None:
+            return False
+        self._learn_final_instead(p, v, final, common)
+        return True
 
     # -- unsatisfiable --------------------------------------------------------------------
 
