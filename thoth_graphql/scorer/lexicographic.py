@@ -18,7 +18,10 @@ the gaps to fill, and the answer is provisional.
 
 The rules that depend on the whole stack (a pre-release only when no final release fits,
 a yanked release only when pinned) are checked on the stack found; a violation adds a
-clause for this request and the descent starts again.
+clause for this request and the descent starts again, keeping the decisions before the
+violation that still fit (they are still the newest that fit: learning only removes
+stacks). A pre-release has its rule learned as soon as the descent meets it, with the
+requirements known then, so that most violations stop a descent where they happen.
 """
 
 from __future__ import annotations
