@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.scale [--sizes 1,10,100] [--requests 20] [--repeat 5]
         [--seed 2020] [--time-limit-ms 10000] [--memory 1] [--budget 900] [--jump 0.4]
-        [--profile]
+        [--profile] [--store DIR]
 
 The cheroot snapshot (thoth_graphql/demo) has 775 projects (629 released, 146 only named
 by dependencies), 13,272 versions and 98,071 dependency edges. For each size factor f a
@@ -37,7 +37,9 @@ so the peak after a size is that size's).
 Sizes must fit in --budget seconds, projected from the size before; a size that does not
 fit is replaced by the largest factor that does, and the projection is printed. --profile
 adds, for the largest closure of each size, the collector's share of load_closure and
-cProfile of the snapshot build and first search of each type.
+cProfile of the snapshot build and first search of each type. --store DIR keeps each
+generated store in DIR (named by factor, seed and jump) and reuses it on the next run:
+the ingest figures are then those of the run that built it (not measured again).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import contextlib
 import cProfile
 import gc
 import io
@@ -756,14 +759,29 @@ async def profile(store: SqliteGraphStore, requests: tuple[AdviseRequest, ...]) 
 async def run_size(factor: float, args: argparse.Namespace) -> SizeRow:
     started = time.perf_counter()
     ecosystem = Ecosystem(factor, args.seed, args.jump)
-    tally = Shape() if factor <= 10 else None  # the tally itself costs memory at 100x
-    with tempfile.TemporaryDirectory(prefix="thoth-scale-") as name:
-        folder = Path(name)
+    with contextlib.ExitStack() as cleanup:
+        if args.store is None:
+            folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="thoth-")))
+        else:
+            folder = Path(args.store) / f"scale-{factor:g}x-{args.seed}-{args.jump:g}"
+            folder.mkdir(parents=True, exist_ok=True)
+        kept = folder / "ingested"
+        reused = kept.exists()
+        # The tally costs memory at 100x, and a reused store is not generated again.
+        tally = Shape() if factor <= 10 and not reused else None
+        if not reused:
+            for stale in folder.glob("graph.sqlite3*"):
+                stale.unlink()  # a run stopped mid-ingest: start again
         store = SqliteGraphStore(folder / "graph.sqlite3")
         await store.open()
         try:
-            writing = await ingest(store, ecosystem, tally)
-            total = time.perf_counter() - started
+            if reused:
+                total, writing = (float(x) for x in kept.read_text().split())
+            else:
+                writing = await ingest(store, ecosystem, tally)
+                total = time.perf_counter() - started
+                if args.store is not None:
+                    kept.write_text(f"{total} {writing}")
             counts = await store.counts()
             print(
                 f"\n== {factor:g}x: {counts.packages:,} projects, {counts.versions:,} versions, "
@@ -773,10 +791,11 @@ async def run_size(factor: float, args: argparse.Namespace) -> SizeRow:
                 print(tally.line(f"{factor:g}x"))
             print(
                 f"  ingest {total:.1f} s (generate {total - writing:.1f} s, write_releases "
-                f"{writing:.1f} s = {counts.dependencies / writing:,.0f} edges/s), store "
-                f"{_size_mb(folder):,.0f} MB, peak RSS {_rss_mb():,.0f} MB"
+                f"{writing:.1f} s = {counts.dependencies / writing:,.0f} edges/s)"
+                + (f", reused from {folder}" if reused else "")
+                + f", store {_size_mb(folder):,.0f} MB, peak RSS {_rss_mb():,.0f} MB"
             )
-            row = SizeRow(factor, counts.versions, counts.dependencies, total)
+            row = SizeRow(factor, counts.versions, counts.dependencies, 0.0 if reused else total)
             await measure_requests(store, ecosystem, row, args)
             if args.profile:
                 i = max(range(len(row.measured)), key=lambda k: row.measured[k].edges)
@@ -913,6 +932,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=900.0, help="seconds for all sizes")
     parser.add_argument("--jump", type=float, default=JUMP, help="reach of dependencies")
     parser.add_argument("--profile", action="store_true", help="profile the largest closures")
+    parser.add_argument("--store", help="keep generated stores in this folder and reuse them")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     # A terminated run still removes its temporary store (hundreds of MB at 100x).

@@ -29,9 +29,11 @@ from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.hitting import EPSILON, minimum_hitting_set
 from thoth_graphql.scorer.lexicographic import (
     RESTARTS,
+    Broken,
     Lexicographic,
     LexicographicOutcome,
     Question,
+    decisions,
 )
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands
@@ -158,7 +160,10 @@ class Costed(Lexicographic):
             self._no_stack(base, relaxed, roots)
             return
         restarts = 0
+        previous: tuple[float, list[tuple[int, int]]] | None = None
+        """The last descent's optimum and its decisions before it broke a rule."""
         while len(self.found) < self.count:
+            kept: list[tuple[int, int]] = []
             self._bound = None
             optimum = self._within(base, float("inf"))
             if optimum is None:
@@ -170,12 +175,23 @@ class Costed(Lexicographic):
             if not self.found:
                 self.optimum = optimum
                 self._fallback = self._model_stack(question.common) or self._fallback
-            solution = self._descend(base)
-            if not self._whole_stack_rules_hold(solution, question.common):
+            if previous is not None and abs(previous[0] - optimum) <= EPSILON:
+                # The same optimum over fewer stacks: the decisions before the broken
+                # rule that still fit are still the newest that fit (`_still_fitting`).
+                kept = self._still_fitting(base, previous[1]) or []
+            try:
+                solution = self._descend(base, kept, question.common)
+                violated = self._whole_stack_rules_violated(solution, question.common)
+                broken = None if violated is None else decisions(solution, violated)
+            except Broken as stopped:
+                broken = stopped.decided
+            if broken is not None:
+                previous = (optimum, broken)
                 restarts += 1
                 if restarts > RESTARTS:
                     raise OutOfTime
                 continue
+            previous = None
             solution.cost = self.objective.cost_of(solution.chosen)
             if not self.found:
                 self.outcome.solution = solution

@@ -253,8 +253,6 @@ class Encoding:
         for v in range(len(package.versions)):
             if not (usable >> v) & 1:
                 self.add([-(first + v)])
-        candidates = [first + v for v in members(usable)]
-        self._at_most_one(candidates)
         final = usable & package.final_mask & ~package.yanked_mask
         if final:
             # Ask the solver to try the newest final release first: for LATEST the first
@@ -271,10 +269,16 @@ class Encoding:
             else:
                 later.append(v)
         if later:
+            # At most one of the window and 'older'; among the older releases (each
+            # implies 'older'), at most one once they are expanded: the counter over
+            # hundreds of releases waits until a proof needs them.
             older = self._older_var[p] = self.new_var()
             self._older[p] = (older, later)
             for v in later:
                 self.add([-(first + v), older])
+            self._at_most_one([*(first + v for v in now), older])
+        else:
+            self._at_most_one([first + v for v in now])
         for v in now:
             for edge in view.edges(package, v):
                 self._encode_edge(p, v, "", edge, [-(first + v)])
@@ -301,6 +305,7 @@ class Encoding:
         view = self.view
         package = view.snapshot.by_id[p]
         first = self._first[p]
+        self._at_most_one([first + v for v in later])
         for v in later:
             for edge in view.edges(package, v):
                 self._encode_edge(p, v, "", edge, [-(first + v)])

@@ -23,6 +23,7 @@ from thoth_graphql.domain import (
     canonical_name,
 )
 from thoth_graphql.domain.closure import Closure, StoredRelease
+from thoth_graphql.domain.collector import paused
 from thoth_graphql.scorer.markers import MarkerEvaluator
 
 if TYPE_CHECKING:
@@ -266,9 +267,10 @@ class Snapshot:
             for name, absence in sorted((absent or {}).items())
             if not known.get(name)  # releases win over an absence
         }
-        for name in sorted(known.keys() | self.absent.keys()):
-            index = PackageIndex(len(self.packages), name, known.get(name, ()), versions)
-            self.packages[index.name] = index
+        with paused():  # what it makes is kept: the collector would scan it for nothing
+            for name in sorted(known.keys() | self.absent.keys()):
+                index = PackageIndex(len(self.packages), name, known.get(name, ()), versions)
+                self.packages[index.name] = index
         self.by_id: list[PackageIndex] = list(self.packages.values())
         self.missing = frozenset(missing) - self.packages.keys()
         self._views: dict[str, EnvironmentView] = {}

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from thoth_graphql.domain import AbsentPackage, Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
+from thoth_graphql.domain.collector import paused
 
 LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
 AbsenceLoader = Callable[[list[str]], Awaitable[list[AbsentPackage | None]]]
@@ -28,7 +29,20 @@ async def walk_closure(
     A level's names that have no release are read once more, all in one `load_absences`
     call: those the index answered "not found" for are `absent` (known to have no
     release), the others `missing`. Releases win over an absence: only names without
-    releases are asked."""
+    releases are asked.
+
+    The cyclic collector is paused meanwhile (`domain/collector.py`): it took half of
+    the load's time at 100x, scanning what the load makes to keep."""
+    with paused():
+        return await _walk(roots, load_level, extras, load_absences)
+
+
+async def _walk(
+    roots: Sequence[str],
+    load_level: LevelLoader,
+    extras: Mapping[str, Collection[str]] | None,
+    load_absences: AbsenceLoader | None,
+) -> Closure:
     closure = Closure()
     every_extra = extras is None
     requested: dict[str, set[str]] = {n: set(e) for n, e in (extras or {}).items()}

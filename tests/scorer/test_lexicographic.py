@@ -1,0 +1,75 @@
+"""The LATEST descent: after it meets a pre-release that the rule rules out, the next descent
+keeps the decisions before it that still fit, and drops those that no longer do."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.universe import release, stack_problems
+from thoth_graphql.domain import Release, RuntimeEnvironment
+from thoth_graphql.scorer import (
+    AdviseRequest,
+    RecommendationType,
+    Snapshot,
+    lexicographic,
+    recommend,
+)
+from thoth_graphql.scorer.engines import BranchAndBound
+from thoth_graphql.scorer.lexicographic import Lexicographic
+
+HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
+
+# p's final release clashes with the root z==2, so p can only have a pre-release, which
+# only a stack that names it may have: q's oldest release pins p's older one. The descent
+# (roots in name order: a, p, q, z) takes p's newest pre-release, learns the pre-release
+# rule for it there, and finds that it no longer fits: it stops and starts again from
+# the decisions before p that still fit.
+PRE_RULE = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("p", "2.0rc2"),
+    release("q", "1.0", "p==2.0rc1"),
+    release("q", "2.0"),
+    release("q", "3.0"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+# a's newest release fits whatever q is: the next descent keeps it.
+KEPT = [*PRE_RULE, release("a", "1.0"), release("a", "2.0")]
+# a's newest release needs q>=3, which the rule learned for p's older pre-release rules
+# out (the second stop): a==2.0 no longer fits, and the next descent must not keep it.
+DROPPED = [*PRE_RULE, release("a", "1.0"), release("a", "2.0", "q>=3")]
+
+
+def versions(releases: list[Release], kind: RecommendationType) -> dict[str, str]:
+    snapshot = Snapshot.from_releases(releases)
+    roots = ("a", "p", "q", "z==2")
+    request = AdviseRequest(roots, environment=HERE, recommendation_type=kind)
+    result = recommend(snapshot, request)
+    assert result.optimal
+    [stack] = result.stacks
+    assert stack_problems(snapshot, roots, stack, HERE) == []
+    reference = recommend(snapshot, request, solver=BranchAndBound())
+    found = {p.name: p.version for p in stack.packages}
+    assert found == {p.name: p.version for p in reference.stacks[0].packages}
+    return found
+
+
+@pytest.mark.parametrize("kind", [RecommendationType.LATEST, RecommendationType.STABLE])
+def test_a_descent_after_a_broken_rule_keeps_the_decisions_that_still_fit(
+    kind: RecommendationType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept: list[list[tuple[int, int]] | None] = []
+    still_fitting = Lexicographic._still_fitting
+
+    def spy(self: Lexicographic, *args: object) -> list[tuple[int, int]] | None:
+        found = still_fitting(self, *args)  # type: ignore[arg-type]
+        kept.append(found)
+        return found
+
+    monkeypatch.setattr(lexicographic.Lexicographic, "_still_fitting", spy)
+    assert versions(KEPT, kind) == {"a": "2.0", "p": "2.0rc1", "q": "1.0", "z": "2.0"}
+    assert [len(k or ()) for k in kept] == [1]
+    kept.clear()
+    assert versions(DROPPED, kind) == {"a": "1.0", "p": "2.0rc1", "q": "1.0", "z": "2.0"}
+    assert [len(k or ()) for k in kept] == [1, 0]
