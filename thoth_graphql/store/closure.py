@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from thoth_graphql.domain import AbsentPackage, Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
 from thoth_graphql.domain.collector import paused
 
-LevelLoader = Callable[[list[str]], Awaitable[dict[str, list[StoredRelease]]]]
-AbsenceLoader = Callable[[list[str]], Awaitable[list[AbsentPackage | None]]]
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """What one read of a level's names answers: the releases of those that have any,
+    and the absences from the index recorded for the others (an adapter may answer the
+    absences of every name it was given: releases win over an absence)."""
+
+    releases: Mapping[str, list[StoredRelease]]
+    absent: Mapping[str, AbsentPackage] = field(default_factory=dict)
+
+
+LevelLoader = Callable[[list[str]], Awaitable[Level]]
 
 
 async def walk_closure(
     roots: Sequence[str],
     load_level: LevelLoader,
     extras: Mapping[str, Collection[str]] | None,
-    load_absences: AbsenceLoader | None = None,
 ) -> Closure:
     """Breadth-first from the roots, one `load_level` call (one round trip) per level:
     every adapter's `load_closure`, given how it reads all releases of many packages.
@@ -26,22 +36,20 @@ async def walk_closure(
     extra on its package, so the closure holds what a stack can need and no test or docs
     tool behind an extra nobody asks for. Without it, every dependency is followed.
 
-    A level's names that have no release are read once more, all in one `load_absences`
-    call: those the index answered "not found" for are `absent` (known to have no
-    release), the others `missing`. Releases win over an absence: only names without
-    releases are asked.
+    A level's names that have no release are `absent` (known to have no release) when the
+    same read found that the index answered "not found" for them, `missing` otherwise.
+    Releases win over an absence.
 
     The cyclic collector is paused meanwhile (`domain/collector.py`): it took half of
     the load's time at 100x, scanning what the load makes to keep."""
     with paused():
-        return await _walk(roots, load_level, extras, load_absences)
+        return await _walk(roots, load_level, extras)
 
 
 async def _walk(
     roots: Sequence[str],
     load_level: LevelLoader,
     extras: Mapping[str, Collection[str]] | None,
-    load_absences: AbsenceLoader | None,
 ) -> Closure:
     closure = Closure()
     every_extra = extras is None
@@ -56,23 +64,14 @@ async def _walk(
         closure.round_trips += 1
         closure.depth += 1
         following: dict[str, None] = {}
-        lacking: list[str] = []
         for name in frontier:
-            releases = level.get(name)
-            if not releases:
-                lacking.append(name)
-                continue
-            closure.releases[name] = releases
-        if lacking and load_absences is not None:
-            absences = await load_absences(lacking)
-            closure.round_trips += 1
-            for name, absence in zip(lacking, absences, strict=True):
-                if absence is None:
-                    closure.missing.add(name)
-                else:
-                    closure.absent[name] = absence
-        else:
-            closure.missing.update(lacking)
+            releases = level.releases.get(name)
+            if releases:
+                closure.releases[name] = releases
+            elif (absence := level.absent.get(name)) is not None:
+                closure.absent[name] = absence
+            else:
+                closure.missing.add(name)
         # Follow from every package whose requested extras grew (the new ones first of
         # all), until nothing loaded asks for more: an extra may request extras of
         # packages loaded before, of its own package too (`a[all]` -> `a[b]`).

@@ -70,6 +70,11 @@ async def absences_by_name(
         return {}
     found = {}
     for text in await client.submit(_READ, {"names": wanted}):
-        absence = AbsentPackage(**json.loads(text))
+        absence = absence_from(text)
         found[absence.name] = absence
     return found
+
+
+def absence_from(body: str) -> AbsentPackage:
+    """The AbsentPackage a record vertex's `body` holds."""
+    return AbsentPackage(**json.loads(body))

@@ -1,6 +1,6 @@
 """Loading closures from JanusGraph: every version of a level's packages read from its
-vertex alone, in one request per level, and the absences from the index of the level's names
-that have no release in one more (absences.py)."""
+vertex alone, and the absences from the index of the level's names (absences.py), in one
+request per level."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 from thoth_graphql.domain import AbsentPackage, Dependency, PackageVersion
 from thoth_graphql.domain.ordering import edge_order, newest_first
-from thoth_graphql.store.closure import walk_closure
-from thoth_graphql.store.janusgraph.absences import absences_by_name
+from thoth_graphql.store.closure import Level, walk_closure
+from thoth_graphql.store.janusgraph.absences import absence_from
 from thoth_graphql.store.janusgraph.client import JanusGraphFacet
 from thoth_graphql.store.janusgraph.elements import package_version
 from thoth_graphql.store.json_text import dependencies_from
@@ -20,9 +20,11 @@ from thoth_graphql.store.port import Closure, StoredRelease
 # JSON texts: its properties and its `deps`. Texts cost the client far less to deserialize
 # than maps of values (gremlinpython decodes in Python). A version written before `deps`
 # existed has its list built from its edges, in the same shape, until a write restates it.
-_RELEASES = """
+# Then the JSON body of each of these names' AbsentPackage records, a text alone (releases
+# win over an absence: the walk sees to it).
+_LEVEL = """
 def slurper = new groovy.json.JsonSlurper()
-g.V().has('Package', 'name', within(names)).out('HAS_VERSION').map { step ->
+def rows = g.V().has('Package', 'name', within(names)).out('HAS_VERSION').map { step ->
     def vertex = step.get()
     def props = [:]
     vertex.properties().each { if (it.key() != 'deps') props[it.key()] = it.value() }
@@ -32,7 +34,9 @@ g.V().has('Package', 'name', within(names)).out('HAS_VERSION').map { step ->
             [e.value('target'), e.value('specifier'), slurper.parseText(e.value('extras')),
              e.property('marker').orElse(null)]
         })]
-}
+}.toList()
+rows.addAll(g.V().has('AbsentPackage', 'absent_name', within(names)).values('body').toList())
+rows
 """
 
 
@@ -42,18 +46,20 @@ class JanusGraphClosures(JanusGraphFacet):
     async def load_closure(
         self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
     ) -> Closure:
-        return await walk_closure(roots, self._releases_by_name, extras, self._absences)
+        return await walk_closure(roots, self._level, extras)
 
-    async def _absences(self, names: list[str]) -> list[AbsentPackage | None]:
-        found = await absences_by_name(self.client, names)
-        return [found.get(n) for n in names]
-
-    async def _releases_by_name(self, names: list[str]) -> dict[str, list[StoredRelease]]:
+    async def _level(self, names: list[str]) -> Level:
         found: dict[str, list[tuple[PackageVersion, tuple[Dependency, ...]]]] = {}
+        absent: dict[str, AbsentPackage] = {}
         # Most versions of a package declare the same list: parse and order each text once
         # (measured: the parse was the larger half of the client's time on the cheroot case).
         parsed: dict[str, tuple[Dependency, ...]] = {}
-        for props, text in await self.client.submit(_RELEASES, {"names": names}):
+        for row in await self.client.submit(_LEVEL, {"names": names}):
+            if isinstance(row, str):
+                absence = absence_from(row)
+                absent[absence.name] = absence
+                continue
+            props, text = row
             version = package_version(json.loads(props))
             deps = parsed.get(text)
             if deps is None:
@@ -65,4 +71,4 @@ class JanusGraphClosures(JanusGraphFacet):
             releases[name] = [
                 StoredRelease(v, deps_of[v.key]) for v in newest_first(v for v, _ in pairs)
             ]
-        return releases
+        return Level(releases, absent)
