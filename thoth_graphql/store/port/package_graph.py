@@ -64,11 +64,10 @@ class PackageGraph(Protocol):
     async def load_closure(
         self, roots: Sequence[str], extras: Mapping[str, Collection[str]] | None = None
     ) -> Closure:
-        """Every release reachable from these package names, one round trip per level
-        (and one more read for the level's names that have no release, to tell the
-        packages the index does not have, `Closure.absent`, from the unknown ones,
-        `Closure.missing`); with `extras`, only through the extras requested (see
-        `store.closure.walk_closure`)."""
+        """Every release reachable from these package names, one round trip per level,
+        which also tells the level's names without releases that the index does not have
+        (`Closure.absent`) from the unknown ones (`Closure.missing`); with `extras`, only
+        through the extras requested (see `store.closure.walk_closure`)."""
 
     async def counts(self) -> GraphCounts: ...
 
