@@ -39,7 +39,8 @@ for (row in absent_rows) {
 """
 )
 
-_READ = "g.V().has('AbsentPackage', 'absent_name', within(names)).values('body')"
+READ_BODIES = "g.V().has('AbsentPackage', 'absent_name', within(names)).values('body')"
+"""The `body` of the records of `names` (closure.py reads them with a level's releases)."""
 
 
 def _row(absence: AbsentPackage) -> dict[str, Any]:
@@ -69,7 +70,7 @@ async def absences_by_name(
     if not wanted:
         return {}
     found = {}
-    for text in await client.submit(_READ, {"names": wanted}):
+    for text in await client.submit(READ_BODIES, {"names": wanted}):
         absence = absence_from(text)
         found[absence.name] = absence
     return found

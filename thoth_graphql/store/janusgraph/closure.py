@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from thoth_graphql.domain import AbsentPackage, Dependency, PackageVersion
 from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.closure import Level, walk_closure
-from thoth_graphql.store.janusgraph.absences import absence_from
+from thoth_graphql.store.janusgraph.absences import READ_BODIES, absence_from
 from thoth_graphql.store.janusgraph.client import JanusGraphFacet
 from thoth_graphql.store.janusgraph.elements import package_version
 from thoth_graphql.store.json_text import dependencies_from
@@ -22,7 +22,8 @@ from thoth_graphql.store.port import Closure, StoredRelease
 # existed has its list built from its edges, in the same shape, until a write restates it.
 # Then the JSON body of each of these names' AbsentPackage records, a text alone (releases
 # win over an absence: the walk sees to it).
-_LEVEL = """
+_LEVEL = (
+    """
 def slurper = new groovy.json.JsonSlurper()
 def rows = g.V().has('Package', 'name', within(names)).out('HAS_VERSION').map { step ->
     def vertex = step.get()
@@ -35,9 +36,12 @@ def rows = g.V().has('Package', 'name', within(names)).out('HAS_VERSION').map { 
              e.property('marker').orElse(null)]
         })]
 }.toList()
-rows.addAll(g.V().has('AbsentPackage', 'absent_name', within(names)).values('body').toList())
+rows.addAll("""
+    + READ_BODIES
+    + """.toList())
 rows
 """
+)
 
 
 class JanusGraphClosures(JanusGraphFacet):
