@@ -55,3 +55,26 @@ def test_holders_that_overlap_for_too_long_collect_once(
                 assert len(collections) == 1
     finally:
         gc.callbacks.remove(seen)
+
+
+def test_what_was_made_while_paused_goes_to_the_oldest_generation(enabled: None) -> None:
+    # Unscanned: enabling alone would make the next allocation scan all of it as young.
+    with collector.paused():
+        made = [[] for _ in range(3)]
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(o) in oldest for o in made)
+    assert gc.get_count()[0] < 10
+
+
+def test_objects_frozen_on_purpose_stay_frozen(enabled: None) -> None:
+    kept = [[]]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.paused():
+            made = [[]]
+        assert gc.get_freeze_count() == frozen  # a pre-fork server's objects stay put
+        assert all(id(o) not in {id(x) for x in gc.get_objects(generation=2)} for o in kept)
+        del made
+    finally:
+        gc.unfreeze()

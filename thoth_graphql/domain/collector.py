@@ -12,6 +12,14 @@ nothing (what a load or a search makes is freed by reference counts or kept).
 threads or tasks are counted; the state before the first holder comes back after the
 last). So that overlapping holders under steady load cannot keep it off for good, a
 holder arriving when it has been off for `LONGEST_PAUSE` seconds collects once first.
+
+When the last holder leaves, what was made meanwhile goes straight to the oldest
+generation (`gc.freeze()` then `gc.unfreeze()`: two list splices, no scan) instead of
+through the young ones: enabling the collector alone let the next allocation run a
+young collection over all of it (277 ms after a 100x `load_closure`), and two more
+scans followed as it aged. Whatever of it is cyclic garbage is found by the next full
+collection, as before. Skipped when someone froze objects on purpose (a pre-fork server):
+unfreezing would hand them back to the collector.
 """
 
 from __future__ import annotations
@@ -50,7 +58,16 @@ def paused() -> Iterator[None]:
         with _lock:
             _holders -= 1
             if _holders == 0 and _was_enabled:
+                promote()
                 gc.enable()
+
+
+def promote() -> None:
+    """Move every object the collector tracks to its oldest generation, unscanned (see
+    the module docstring); nothing when objects are frozen already."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def holders() -> int:
