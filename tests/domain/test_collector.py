@@ -4,6 +4,7 @@ the last one, and collects once when holders kept it off for too long."""
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -78,3 +79,22 @@ def test_objects_frozen_on_purpose_stay_frozen(enabled: None) -> None:
         del made
     finally:
         gc.unfreeze()
+
+
+def test_promoted_cyclic_garbage_is_collected_once_enough_was_promoted(
+    enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a cycle: only the collector frees it
+
+    monkeypatch.setattr(collector, "FEWEST_KEPT", 5_000)
+    monkeypatch.setattr(collector, "_kept", 0)
+    monkeypatch.setattr(collector, "_promoted", 0)
+    with collector.paused():
+        cycle = weakref.ref(Node())
+    assert cycle() is not None  # promoted, not collected
+    with collector.paused():
+        made = [[] for _ in range(6_000)]
+    assert cycle() is None
+    assert collector._promoted == 0 and collector._kept >= len(made)
