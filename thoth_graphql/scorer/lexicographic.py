@@ -450,7 +450,7 @@ class Lexicographic:
         encoding = self.encoding
         reasons = [
             encoding.activation(q, w, extra)
-            for q, w, extra, edge in encoding.into.get(p, ())
+            for q, w, extra, edge in encoding.into.get(p, (), final)
             if edge.names_pre or not (edge.bits >> final) & 1
         ]
         encoding.add([-common, -encoding.release(p, v), *reasons])
