@@ -22,10 +22,10 @@ server): unfreezing would hand them back to the collector.
 
 Objects promoted so are not counted by CPython's rule for full collections (survivors
 of young ones), so cyclic garbage among them (a dropped snapshot and its view) would
-wait longer: bench.scale's peak RSS went 1.15 -> 1.47 GB. So `promote` runs a full
-collection itself once it has promoted more objects than the last one left alive
-(CPython waits for a quarter: this keeps it rarer, and memory within about twice
-what is alive).
+wait longer: bench.scale's peak RSS went 1.15 -> 1.47 GB. So once more objects were
+promoted than the last full collection left alive (CPython waits for a quarter: this
+is rarer, and keeps memory within about twice what is alive), the next holder to pause
+the collector runs a full collection first: before its block makes anything new to scan.
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ LONGEST_PAUSE = 10.0
 """Seconds the collector may stay paused without a collection (about one time limit)."""
 
 FEWEST_KEPT = 1_000_000
-"""Objects promoted before the first full collection `promote` runs (a 100x cold advise
+"""Objects promoted before the first of those full collections (a 100x cold advise
 makes about that many)."""
 
 _lock = threading.Lock()
 _promoted = 0
-"""Objects promoted since the last full collection `promote` ran."""
+"""Objects promoted since the last full collection `paused` ran."""
 _kept = 0
 """Objects alive after it."""
 _holders = 0
@@ -60,10 +60,12 @@ def paused() -> Iterator[None]:
     with _lock:
         if _holders == 0:
             _was_enabled = gc.isenabled()
+            if _was_enabled and _promoted > max(_kept, FEWEST_KEPT):
+                _collect()
             _since = time.monotonic()
             gc.disable()
         elif _was_enabled and time.monotonic() - _since > LONGEST_PAUSE:
-            gc.collect()
+            _collect()
             _since = time.monotonic()
         _holders += 1
     try:
@@ -77,19 +79,21 @@ def paused() -> Iterator[None]:
 
 
 def promote() -> None:
-    """Move every object the collector tracks to its oldest generation, unscanned, or
-    collect them all once that has happened to as many objects as the last collection
-    kept (see the module docstring); nothing when objects are frozen already."""
-    global _promoted, _kept
+    """Move every object the collector tracks to its oldest generation, unscanned, and
+    count them (see the module docstring); nothing when objects are frozen already."""
+    global _promoted
     if gc.get_freeze_count():
         return
     _promoted += gc.get_count()[0]  # containers made since the last collection
-    if _promoted > max(_kept, FEWEST_KEPT):
-        gc.collect()
-        _promoted, _kept = 0, len(gc.get_objects(generation=2))
-        return
     gc.freeze()
     gc.unfreeze()
+
+
+def _collect() -> None:
+    """A full collection, and what it left alive to count promotions against."""
+    global _promoted, _kept
+    gc.collect()
+    _promoted, _kept = 0, len(gc.get_objects(generation=2))
 
 
 def holders() -> int:
