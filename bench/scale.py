@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.scale [--sizes 1,10,100] [--requests 20] [--repeat 5]
         [--seed 2020] [--time-limit-ms 10000] [--memory 1] [--budget 900] [--jump 0.4]
-        [--profile] [--store DIR]
+        [--profile] [--store DIR] [--only 3,6]
 
 The cheroot snapshot (thoth_graphql/demo) has 775 projects (629 released, 146 only named
 by dependencies), 13,272 versions and 98,071 dependency edges. For each size factor f a
@@ -40,6 +40,8 @@ adds, for the largest closure of each size, the collector's share of load_closur
 cProfile of the snapshot build and first search of each type. --store DIR keeps each
 generated store in DIR (named by factor, seed and jump) and reuses it on the next run:
 the ingest figures are then those of the run that built it (not measured again).
+--only N,M measures only those of the --requests (the same requests, numbered as in a
+full run), and --profile then profiles the largest of them.
 """
 
 from __future__ import annotations
@@ -798,8 +800,10 @@ async def run_size(factor: float, args: argparse.Namespace) -> SizeRow:
             row = SizeRow(factor, counts.versions, counts.dependencies, 0.0 if reused else total)
             await measure_requests(store, ecosystem, row, args)
             if args.profile:
-                i = max(range(len(row.measured)), key=lambda k: row.measured[k].edges)
-                await profile(store, requests_of(ecosystem, args.requests, args.time_limit_ms)[i])
+                asked = [i for i in range(args.requests) if not args.only or i in args.only]
+                k = max(range(len(row.measured)), key=lambda k: row.measured[k].edges)
+                requests = requests_of(ecosystem, args.requests, args.time_limit_ms)
+                await profile(store, requests[asked[k]])
         finally:
             await store.close()
     elapsed = row.seconds = time.perf_counter() - started
@@ -816,6 +820,8 @@ async def measure_requests(
         "| STABLE build+search warm, answer   [ms]"
     )
     for i, (latest, stable) in enumerate(requests):
+        if args.only and i not in args.only:
+            continue
         # Loaded once per request: load_closure does not depend on the recommendation type.
         closure, loaded = await load(store, latest)
         m = Measured(
@@ -835,10 +841,12 @@ async def measure_requests(
             f"{_ms(m.load):>6} | {_ms(a.build)}+{_ms(a.search)} {_ms(a.warm)}, {a.outcome()} "
             f"| {_ms(b.build)}+{_ms(b.search)} {_ms(b.warm)}, {b.outcome()}"
         )
-    biggest = sorted(range(len(requests)), key=lambda i: -row.measured[i].edges)[: args.memory]
-    for i in biggest:
+    asked = [i for i in range(len(requests)) if not args.only or i in args.only]
+    biggest = sorted(range(len(asked)), key=lambda k: -row.measured[k].edges)[: args.memory]
+    for k in biggest:
+        i = asked[k]
         closure_mb, held_mb, peak_mb = await measure_memory(store, requests[i][0])
-        edges, versions = row.measured[i].edges, row.measured[i].versions
+        edges, versions = row.measured[k].edges, row.measured[k].versions
         if held_mb > row.snapshot_mb:
             row.snapshot_mb, row.peak_mb = held_mb, peak_mb
         # AdviseService keeps at most SNAPSHOTS_KEPT snapshots and RELEASES_KEPT releases.
@@ -933,6 +941,12 @@ def main() -> None:
     parser.add_argument("--jump", type=float, default=JUMP, help="reach of dependencies")
     parser.add_argument("--profile", action="store_true", help="profile the largest closures")
     parser.add_argument("--store", help="keep generated stores in this folder and reuse them")
+    parser.add_argument(
+        "--only",
+        type=lambda text: {int(i) for i in text.split(",")},
+        default=set(),
+        help="measure only these requests (numbers among --requests, e.g. 3,6)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     # A terminated run still removes its temporary store (hundreds of MB at 100x).

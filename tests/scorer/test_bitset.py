@@ -18,3 +18,11 @@ def test_members_are_the_set_bits_in_order_narrow_or_wide(mask: int) -> None:
 def test_a_wide_set_with_its_edges() -> None:
     mask = (1 << 999) | (1 << 64) | (1 << 63) | 1
     assert members(mask) == [0, 63, 64, 999]
+
+
+@given(st.integers(0, 1100), st.integers(1, 1100))
+def test_a_run_of_consecutive_versions(low: int, length: int) -> None:
+    mask = ((1 << length) - 1) << low
+    assert members(mask) == list(range(low, low + length))
+    gap = low + length + 1
+    assert members(mask | (1 << gap)) == [*range(low, low + length), gap]

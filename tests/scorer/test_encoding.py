@@ -36,6 +36,24 @@ PRE_THROUGH_OLD = [
     release("z", "2.0"),
 ]
 
+# The same through a package that nothing encoded reaches yet: r, which only q's older
+# release depends on, names p's pre-release. When the rule is learned, r has no
+# variables, so what may justify p's pre-release is q's 'older' variable; without it (as
+# for a pre-release that no package without variables names) no stack has p. Only with
+# a window of 1 is r without variables then; with q's releases all encoded, the rule
+# names r's release, which the solver may take as a bystander that no stack decoded
+# from the model contains, and the descent restarts until it gives up (the limitation
+# 0014 records; a window of 1 does not meet it here).
+PRE_THROUGH_UNREACHED = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("q", "1.0", "r"),
+    release("q", "2.0"),
+    release("r", "1.0", "p>=2.0rc1"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+
 # The newest releases of a need b<2, which only the oldest release of b fits; the oldest
 # release of c is yanked, and only d's old release pins it (a pin encoded before the
 # yanked release's package once went unrecorded: no stack).
@@ -73,6 +91,16 @@ def test_older_releases_encoded_on_demand_give_the_eager_answers(
 
     result, _ = answer(DEEP, "a", "c<1")
     assert result.unsatisfiable is not None and result.optimal
+
+
+def test_a_pre_release_named_only_behind_an_older_release_is_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoding, "WINDOW", 1)
+    result, snapshot = answer(PRE_THROUGH_UNREACHED, "p", "q", "z==2")
+    assert result.optimal
+    assert versions(result) == {"p": "2.0rc1", "q": "1.0", "r": "1.0", "z": "2.0"}
+    assert stack_problems(snapshot, ("p", "q", "z==2"), result.stacks[0], HERE) == []
 
 
 def test_only_the_newest_window_is_encoded_until_a_proof_needs_more(

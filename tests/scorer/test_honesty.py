@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from bench.universe import release
 from thoth_graphql.domain import Release, RuntimeEnvironment
 from thoth_graphql.scorer import (
@@ -12,6 +15,7 @@ from thoth_graphql.scorer import (
     Snapshot,
     recommend,
 )
+from thoth_graphql.scorer.lexicographic import Lexicographic
 
 HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
 
@@ -86,3 +90,39 @@ def test_a_clash_that_remains_whatever_the_unknown_is_explained_past_it() -> Non
     assert result.unsatisfiable is not None
     assert result.unsatisfiable.packages == ("util",)
     assert not any("ghost" in chain for chain in result.unsatisfiable.conflicts)
+
+
+@st.composite
+def universes_with_gaps(draw: st.DrawFn) -> tuple[list[Release], tuple[str, ...]]:
+    """Small universes whose releases may depend on `x` and `y`, which nobody released."""
+    names, known = ("a", "b", "c", "d"), ("a", "b", "c", "d", "x", "y")
+    specifiers = ("", ">=2.0", "<2.0", "==1.0", "!=2.0", "<3.0", "!=4.0", "<4.0")
+    releases: list[Release] = []
+    for name in names:
+        for version in ("1.0", "2.0", "3.0", "4.0")[: draw(st.integers(1, 4))]:
+            targets = draw(st.lists(st.sampled_from(known), max_size=3, unique=True))
+            requirements = [f"{t}{draw(st.sampled_from(specifiers))}" for t in targets if t != name]
+            releases.append(release(name, version, *requirements))
+    roots = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+    return releases, tuple(roots)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(universes_with_gaps())
+def test_the_one_question_honesty_check_agrees_with_the_relaxed_descent(
+    universe: tuple[list[Release], tuple[str, ...]],
+) -> None:
+    # LATEST asks once whether the descent with unknown packages free would leave the
+    # stack found (`_better_exists`); the reference runs that descent every time.
+    releases, roots = universe
+    request = AdviseRequest(roots, environment=HERE)
+    asked = recommend(Snapshot.from_releases(releases), request)
+    original = Lexicographic._better_exists
+    try:
+        Lexicographic._better_exists = lambda self, relaxed, found: True  # type: ignore[method-assign]
+        descended = recommend(Snapshot.from_releases(releases), request)
+    finally:
+        Lexicographic._better_exists = original  # type: ignore[method-assign]
+    assert asked.proven and descended.proven
+    assert [s.packages for s in asked.stacks] == [s.packages for s in descended.stacks]
+    assert (asked.complete, asked.gaps) == (descended.complete, descended.gaps)

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 def members(mask: int) -> list[int]:
     """The version numbers in a set, newest first."""
+    if not mask:
+        return []
+    low = (mask & -mask).bit_length() - 1
+    run = mask >> low
+    if not run & (run + 1):
+        # One run of consecutive versions (what `>=`, `<` and `<,>=` admit, and most
+        # ranges the encoding writes): no need to look at each bit.
+        return list(range(low, low + run.bit_length()))
     out: list[int] = []
     if mask.bit_length() <= 64:
         while mask:

@@ -72,7 +72,14 @@ class Dependents:
         self._encoding = encoding
         self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] | None = None
 
-    def get(self, t: int, default: Sequence[Into] = ()) -> Sequence[Into]:
+    def get(self, t: int, default: Sequence[Into] = (), final: int | None = None) -> Sequence[Into]:
+        """The dependencies on package t. With `final` (for a rule that only dependencies
+        naming a pre-release or leaving out release `final` of t satisfy), the 'older'
+        entries only when a package without variables has such a dependency: a stack can
+        only reach such a package through an older release not expanded yet, and the
+        dependencies of packages with variables are all listed, expanded or not (the
+        'older' entries of a hub's pre-release otherwise put every 'older' assumption in
+        the refutation, and every package was expanded: 83 of request #6 at 100x)."""
         encoding = self._encoding
         view = encoding.view
         packages = view.snapshot.by_id
@@ -80,8 +87,13 @@ class Dependents:
         if self._by_target is None:
             self._by_target = self._index(packages)
         found: list[Into] = []
+        unreached = final is None
+        """Whether a package without variables may activate a dependency that counts."""
         for q, versions, dependency in self._by_target.get(target.name, ()):
             if q not in encoding._first:
+                if final is not None and not unreached:
+                    edge = view.edge(dependency)
+                    unreached = edge.names_pre or not (edge.bits >> final) & 1
                 continue
             usable = view.usable(packages[q])
             edge = view.edge(dependency)
@@ -96,8 +108,9 @@ class Dependents:
             for w in versions:
                 if (usable >> w) & 1:
                     found.extend((q, w, extra, edge) for extra in extras)
-        for q in encoding._older:
-            found.append((q, -1, _OLDER, _ANY_PRE))
+        if unreached:
+            for q in encoding._older:
+                found.append((q, -1, _OLDER, _ANY_PRE))
         return found or default
 
     @staticmethod
@@ -144,6 +157,8 @@ class Encoding:
         """(package, yanked version) -> the start of that chain, which the release implies."""
         self._ranges: dict[tuple[int, int], int] = {}
         """(package id, admitted versions) -> a literal implying one of them."""
+        self._literals: dict[int, tuple[list[int], list[Edge]]] = {}
+        """id of an edge tuple of the view -> what it implies (`_encode_edges`)."""
         self._pending: list[int] = []
         self._pending_extras: list[tuple[int, str]] = []
         self.into = Dependents(self)
@@ -280,8 +295,7 @@ class Encoding:
         else:
             self._at_most_one([first + v for v in now])
         for v in now:
-            for edge in view.edges(package, v):
-                self._encode_edge(p, v, "", edge, [-(first + v)])
+            self._encode_edges(p, v, "", view.edges(package, v), -(first + v))
 
     def _pins_yanked(self, package: PackageIndex, v: int) -> bool:
         """Whether a release may pin a yanked release (which needs every pin encoded: a
@@ -307,14 +321,13 @@ class Encoding:
         first = self._first[p]
         self._at_most_one([first + v for v in later])
         for v in later:
-            for edge in view.edges(package, v):
-                self._encode_edge(p, v, "", edge, [-(first + v)])
+            self._encode_edges(p, v, "", view.edges(package, v), -(first + v))
         for q, extra in sorted(self._extras_encoded):
             if q == p:
                 active = self._extras[(p, extra)]
                 for v in later:
-                    for edge in view.extra_edges(package, v, extra):
-                        self._encode_edge(p, v, extra, edge, [-(first + v), -active])
+                    edges = view.extra_edges(package, v, extra)
+                    self._encode_edges(p, v, extra, edges, -(first + v), -active)
 
     def _encode_extra(self, p: int, extra: str) -> None:
         view = self.view
@@ -326,8 +339,42 @@ class Encoding:
         for v in members(view.usable(package)):
             if v in later:
                 continue  # encoded with the package's older releases
-            for edge in view.extra_edges(package, v, extra):
-                self._encode_edge(p, v, extra, edge, [-(first + v), -active])
+            edges = view.extra_edges(package, v, extra)
+            self._encode_edges(p, v, extra, edges, -(first + v), -active)
+
+    def _encode_edges(
+        self, p: int, v: int, extra: str, edges: tuple[Edge, ...], *guard: int
+    ) -> None:
+        """The clauses of a release's dependencies: `guard` (the release, and the extra
+        when they come with one) implies each dependency's literal.
+
+        Releases share their edge tuples (`EnvironmentView.edges`), so what a tuple
+        implies is worked out once per tuple: the literals of its dependencies on known
+        packages (distinct ones), and apart the edges that need the release itself (on
+        unknown packages, and pins of yanked releases, which start a chain per pin)."""
+        found = self._literals.get(id(edges))
+        if found is None:
+            literals: dict[int, None] = {}
+            special: list[Edge] = []
+            usable = self.view.usable
+            for edge in edges:
+                target = edge.target
+                if target is None:
+                    special.append(edge)
+                    continue
+                admitted = edge.bits & usable(target)
+                if edge.pinned and admitted & target.yanked_mask:
+                    special.append(edge)
+                    continue
+                literals[self._range(target.id, admitted)] = None
+                for name in edge.extras:
+                    literals[self.extra_var(target.id, name)] = None
+            found = self._literals[id(edges)] = (list(literals), special)
+        add = self.add
+        for literal in found[0]:
+            add([*guard, literal])
+        for edge in found[1]:
+            self._encode_edge(p, v, extra, edge, list(guard))
 
     def _encode_edge(self, p: int, v: int, extra: str, edge: Edge, guard: list[int]) -> None:
         target = edge.target

@@ -332,9 +332,10 @@ class EnvironmentView:
         self.environment = environment
         self.markers = MarkerEvaluator(environment)
         self._usable: dict[int, int] = {}
-        self._edges: dict[tuple[int, int], tuple[Edge, ...]] = {}
+        self._edges: dict[int, tuple[Edge, ...]] = {}
+        """id of a release's dependency tuple -> its edges that hold here."""
         self._edge_of: dict[Dependency, Edge] = {}
-        self._extra_edges: dict[tuple[int, int, str], tuple[Edge, ...]] = {}
+        self._extra_edges: dict[tuple[int, str], tuple[Edge, ...]] = {}
         self._dead: dict[int, int] = {}
         self.lock = threading.Lock()
         self.encoding: Encoding | None = None
@@ -353,27 +354,34 @@ class EnvironmentView:
         return found
 
     def edges(self, package: PackageIndex, index: int) -> tuple[Edge, ...]:
-        """The dependencies of a release that hold here without any extra."""
-        key = (package.id, index)
+        """The dependencies of a release that hold here without any extra.
+
+        Cached per dependency list, not per release: the store hands out one tuple for
+        releases with the same list (2.4 releases a list in a 100x closure), and the
+        snapshot keeps every such tuple alive as long as its views, so its `id` is a key."""
+        dependencies = package.releases[index].dependencies
+        key = id(dependencies)
         found = self._edges.get(key)
         if found is None:
             found = tuple(
                 self._edge(d)
-                for d in package.releases[index].dependencies
+                for d in dependencies
                 if d.marker is None or self.markers.holds(d.marker)
             )
             self._edges[key] = found
         return found
 
     def extra_edges(self, package: PackageIndex, index: int, extra: str) -> tuple[Edge, ...]:
-        """The dependencies a release adds when `extra` is requested on it."""
-        key = (package.id, index, extra)
+        """The dependencies a release adds when `extra` is requested on it (cached per
+        dependency list, as `edges`)."""
+        dependencies = package.releases[index].dependencies
+        key = (id(dependencies), extra)
         found = self._extra_edges.get(key)
         if found is None:
             holds = self.markers.holds
             found = tuple(
                 self._edge(d)
-                for d in package.releases[index].dependencies
+                for d in dependencies
                 if d.marker is not None
                 and "extra" in d.marker
                 and holds(d.marker, extra)

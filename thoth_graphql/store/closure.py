@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from thoth_graphql.domain import AbsentPackage, Dependency
 from thoth_graphql.domain.closure import Closure, StoredRelease
@@ -100,7 +101,12 @@ async def _walk(
 
 def _distinct_dependencies(releases: Sequence[StoredRelease]) -> list[Dependency]:
     """The dependencies of a package's releases, each once: releases share most of them
-    (adapters hand out one tuple for releases with the same list), so this walks far
-    fewer than one per edge, in the order first declared."""
+    (adapters hand out one tuple for releases with the same list, and one object for
+    equal rows), so this walks far fewer than one per edge, in the order first declared.
+
+    Told apart by identity, not by value: a dataclass hash is Python code (0.2-0.4 s for
+    the 500k dependencies of a 100x closure), `id` is not; an equal dependency that is a
+    different object is only followed twice, with the same effect."""
     lists = {id(r.dependencies): r.dependencies for r in releases}
-    return list(dict.fromkeys(d for deps in lists.values() for d in deps))
+    every = list(chain.from_iterable(lists.values()))
+    return list(dict(zip(map(id, every), every, strict=True)).values())

@@ -8,9 +8,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from tests.contract.test_graph_store import release
+from tests.contract.test_graph_store import OTHER_INDEX, release
 from thoth_graphql.domain import Dependency
-from thoth_graphql.domain.ordering import edge_order
+from thoth_graphql.domain.ordering import edge_order, newest_first
 from thoth_graphql.store.json_text import dependencies_text
 from thoth_graphql.store.sqlite import SqliteGraphStore
 from thoth_graphql.store.sqlite.dependency_lists import DependencyReader
@@ -121,3 +121,26 @@ def test_each_distinct_text_and_row_is_decoded_once() -> None:
     assert reader.read(one)[0] is reader.read(other)[0]
     assert reader.read(other) == (six,)
     assert reader.read("[]") == reader.read(None) == ()
+
+
+async def test_a_closure_level_orders_releases_as_newest_first(tmp_path: Path) -> None:
+    # By ranks of the distinct version texts: equal versions (1.0, 1.0.0) tie and the
+    # index URL breaks the tie, as ordering.newest_first does.
+    versions = ["1.9", "1.10", "2.0rc1", "1.0.post1", "1.0.0", "1.0a1"]
+    releases = [release("lib", v) for v in versions]
+    releases += [release("lib", "1.0", index_url=OTHER_INDEX), release("lib", "0.9", "app")]
+    store = SqliteGraphStore(tmp_path / "graph.sqlite3")
+    await store.open()
+    try:
+        await store.write_releases([*releases, APP])
+        closure = await store.load_closure(["lib"])
+    finally:
+        await store.close()
+    loaded = [(r.version.version, r.version.index_url) for r in closure.releases["lib"]]
+    expected = newest_first(r.version for r in releases)
+    assert loaded == [(v.version, v.index_url) for v in expected]
+    assert loaded[:3] == [
+        ("2.0rc1", expected[0].index_url),
+        ("1.10", expected[0].index_url),
+        ("1.9", expected[0].index_url),
+    ]
