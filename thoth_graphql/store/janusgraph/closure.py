@@ -20,7 +20,7 @@ from thoth_graphql.store.port import Closure
 # properties and its `deps` (built from its edges, in the same shape, for a version written
 # before `deps` existed); then the JSON body of each of these names' AbsentPackage records
 # (releases win over an absence: the walk sees to it).
-_LEVEL = (
+LEVEL = (
     """
 def records = []
 def older = []
@@ -59,7 +59,7 @@ class JanusGraphClosures(JanusGraphFacet):
         reader = ReleaseReader()
 
         async def level(names: list[str]) -> Level:
-            records, rows, bodies = await self.client.submit(_LEVEL, {"names": names})
+            records, rows, bodies = await self.client.submit(LEVEL, {"names": names})
             absent: dict[str, AbsentPackage] = {}
             for body in bodies:
                 absence = absence_from(body)
