@@ -148,7 +148,8 @@ def versions = [:]
 for (row in rows) {
     def entry = versions[row.vkey]
     def fresh = false
-    def changed = touched.computeIfAbsent(row.name) { [:] }
+    def changed = touched[row.name]
+    if (changed == null) changed = touched[row.name] = [:]
     if (entry == null) {
         def found = g.V().has('PackageVersion', 'vkey', row.vkey).tryNext()
         if (found.isPresent()) {

@@ -47,11 +47,13 @@ def depsOf = { vertex ->
 }
 def parsedLists = [:]
 def entryOf = { vertex ->
+    def text = depsOf(vertex)
+    def parsed = parsedLists[text]
+    if (parsed == null) parsed = parsedLists[text] = slurper.parseText(text)
     [vertex.value('version'), vertex.value('index_url'),
      vertex.property('requires_python').orElse(null), vertex.value('yanked'),
      vertex.property('upload_time').orElse(null), vertex.value('sha256'),
-     vertex.property('files').orElse(null),
-     parsedLists.computeIfAbsent(depsOf(vertex)) { slurper.parseText(it) }]
+     vertex.property('files').orElse(null), parsed]
 }
 def updateRecord = { pkg, changed ->
     def record = pkg.property('releases')
