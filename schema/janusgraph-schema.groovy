@@ -23,6 +23,9 @@
 // A PackageVersion's `deps` repeats its DEPENDS_ON edges as one JSON text, so a closure level
 // reads vertices only; versions written before it existed have none (the adapter falls back
 // to their edges, and restates `deps` when a write touches them).
+// A Package's `releases` repeats all its versions, properties and `deps`, as one JSON text,
+// so a closure level reads one text per package; packages written before it existed have
+// none (the adapter reads their version vertices, and builds it when a write touches them).
 
 def janusGraph = g.getGraph()
 janusGraph.tx().rollback()
@@ -55,6 +58,11 @@ try {
         propertyKey(it, String)
     }
     propertyKey('yanked', Boolean)
+    // A Package's `releases` record: all its versions in one JSON text. Writers of one
+    // package read, merge and write it: LOCK makes the loser of a race fail at commit (and
+    // retry) instead of dropping the other's versions.
+    def releases = propertyKey('releases', String)
+    if (newKeys.contains('releases')) mgmt.setConsistency(releases, ConsistencyModifier.LOCK)
     def vkey = propertyKey('vkey', String)
     ['ekey', 'source', 'target', 'specifier', 'extras', 'marker'].each { propertyKey(it, String) }
     def documentId = propertyKey('document_id', String)

@@ -11,7 +11,7 @@ from thoth_graphql.domain import (
     RuntimeEnvironment,
     VersionKey,
 )
-from thoth_graphql.store.port import Dependent, DocumentRef, GraphStore
+from thoth_graphql.store.port import Closure, Dependent, DocumentRef, GraphStore
 
 OTHER_INDEX = "https://index.example/simple"
 
@@ -266,6 +266,76 @@ async def test_a_closure_release_has_every_edge_any_write_gave_it_in_edge_order(
     ]
     assert list(app.dependencies) == edges
     assert closure.missing == {"cache", "db", "web"}
+
+
+async def closure_agrees_with_the_element_reads(store: GraphStore, roots: list[str]) -> Closure:
+    """The closure of `roots`, checked against versions_of and dependencies_of: a closure
+    answers the same versions, newest first, with the same dependency lists."""
+    closure = await store.load_closure(roots)
+    for name, releases in closure.releases.items():
+        [versions] = await store.versions_of([name])
+        assert [r.version for r in releases] == versions
+        edges = await store.dependencies_of([v.key for v in versions])
+        assert [list(r.dependencies) for r in releases] == edges
+    return closure
+
+
+async def test_a_closure_has_the_versions_of_every_write_of_a_package(store: GraphStore) -> None:
+    await store.write_releases([release("app", "1.0", "web>=1"), release("app", "2.0")])
+    await store.write_releases(
+        [
+            release("app", "3.0", "web>=3", "db"),
+            release("app", "1.0", "cache", index_url=OTHER_INDEX),
+            release("web", "1.0"),
+        ]
+    )
+    closure = await closure_agrees_with_the_element_reads(store, ["app"])
+    app = closure.releases["app"]
+    assert [(r.version.version, r.version.index_url) for r in app] == [
+        ("3.0", "https://pypi.org/simple"),
+        ("2.0", "https://pypi.org/simple"),
+        ("1.0", "https://pypi.org/simple"),
+        ("1.0", OTHER_INDEX),
+    ]
+    names = [[d.name for d in r.dependencies] for r in app]
+    assert names == [["db", "web"], [], ["web"], ["cache"]]
+    assert closure.missing == {"db", "cache"}
+
+
+async def test_a_closure_sees_dependencies_and_files_a_later_write_adds(store: GraphStore) -> None:
+    await store.write_releases(
+        [release("app", "1.0"), release("app", "2.0", "web"), Release(DASK[0].version)]
+    )
+    before = await closure_agrees_with_the_element_reads(store, ["app", "dask"])
+    assert [r.dependencies for r in before.releases["app"]] == [(Dependency("web"),), ()]
+    assert [r.version.files for r in before.releases["dask"]] == [()]
+
+    # A later document restates 2.0 with one more dependency and gives 1.0 its first one;
+    # another gives dask its files.
+    await store.write_releases(
+        [release("app", "2.0", "web", "db>=2"), release("app", "1.0", "web<2")]
+    )
+    await store.write_releases([with_files(DASK[0].version, FILES)])
+    after = await closure_agrees_with_the_element_reads(store, ["app", "dask"])
+    assert [r.dependencies for r in after.releases["app"]] == [
+        (Dependency("db", ">=2"), Dependency("web")),
+        (Dependency("web", "<2"),),
+    ]
+    assert [r.version.files for r in after.releases["dask"]] == [FILES]
+    [dask] = after.releases["dask"]
+    assert dask.version == with_files(DASK[0].version, FILES).version
+
+
+async def test_a_closure_keeps_every_version_of_a_large_write_of_one_package(
+    store: GraphStore,
+) -> None:
+    releases = [release("big", f"1.{i}", *(["dep"] if i % 3 else [])) for i in range(250)]
+    await store.write_releases([*releases, release("dep", "1.0")])
+    closure = await closure_agrees_with_the_element_reads(store, ["big"])
+    assert [r.version.version for r in closure.releases["big"]] == [
+        f"1.{i}" for i in reversed(range(250))
+    ]
+    assert sum(1 for r in closure.releases["big"] if not r.dependencies) == 84
 
 
 async def test_a_closure_follows_only_the_extras_something_requests(store: GraphStore) -> None:

@@ -108,3 +108,28 @@ async def test_concurrent_writers_create_each_element_once(url: str) -> None:
         assert await stores[0].counts() == scanned_counts(url) == GraphCounts(62, 120, 240, 0)
     finally:
         await asyncio.gather(*(s.close() for s in stores))
+
+
+async def test_concurrent_writers_of_one_package_keep_every_version_in_its_record(
+    url: str,
+) -> None:
+    stores = [JanusGraphStore(url) for _ in range(3)]
+    await asyncio.gather(*(s.open() for s in stores))
+    try:
+        # Each writer brings other versions of the same packages: each read-merge-write of
+        # a package's record races the others'.
+        await asyncio.gather(
+            *(
+                s.write_releases(
+                    [release(f"p{i}", f"{k}.{j}", "common") for i in range(5) for j in range(20)]
+                )
+                for k, s in enumerate(stores)
+            )
+        )
+        gremlin_http(url, "g.V().hasLabel('PackageVersion').drop().iterate(); 'dropped'")
+        closure = await stores[0].load_closure([f"p{i}" for i in range(5)])
+        assert {name: len(r) for name, r in closure.releases.items()} == {
+            f"p{i}": 60 for i in range(5)
+        }
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))

@@ -28,6 +28,7 @@ from thoth_graphql.store.janusgraph.elements import (
     version_identity,
     version_key,
 )
+from thoth_graphql.store.janusgraph.package_records import EMPTY_RECORD, RECORD_CLOSURES
 from thoth_graphql.store.json_text import dependencies_text, files_text
 from thoth_graphql.store.port import Dependent, DocumentRef, GraphCounts, WriteReport
 
@@ -112,12 +113,19 @@ COUNT_CREATED = """
 # by many edges) cost no second lookup. Each PackageVersion keeps its edges also as one
 # `deps` text (records.dependencies_text) so a closure level reads vertices only: a new
 # version gets its row's list; one that gains edges later, or was stored before `deps`
-# existed, gets the list rebuilt from all its edges' identities.
+# existed, gets the list rebuilt from all its edges' identities. Then each package of the
+# chunk's rows gets its `releases` record (package_records.py) updated with the versions
+# created or changed, or rebuilt from its versions if it has none yet; a Package vertex is
+# born with an empty record.
 WRITE_CHUNK = (
     """
 def graph = g.getGraph()
 def slurper = new groovy.json.JsonSlurper()
+"""
+    + RECORD_CLOSURES
+    + """
 def restate = [] as LinkedHashSet
+def touched = [:]
 def created = [0L, 0L, 0L, 0L, 0L]
 def packages = [:]
 def packageVertex = { String name ->
@@ -127,7 +135,9 @@ def packageVertex = { String name ->
         if (found.isPresent()) {
             vertex = found.get()
         } else {
-            vertex = graph.addVertex(T.label, 'Package', 'name', name)
+            vertex = graph.addVertex(T.label, 'Package', 'name', name, 'releases', """
+    + EMPTY_RECORD
+    + """)
             created[0] += 1
         }
         packages[name] = vertex
@@ -138,6 +148,8 @@ def versions = [:]
 for (row in rows) {
     def entry = versions[row.vkey]
     def fresh = false
+    def changed = touched[row.name]
+    if (changed == null) changed = touched[row.name] = [:]
     if (entry == null) {
         def found = g.V().has('PackageVersion', 'vkey', row.vkey).tryNext()
         if (found.isPresent()) {
@@ -147,6 +159,7 @@ for (row in rows) {
             // Files come from the first document that has them; known files stay.
             if (row.files != null && !vertex.property('files').isPresent()) {
                 vertex.property('files', row.files)
+                changed[row.vkey] = vertex
                 created[4] += 1
             }
         } else {
@@ -157,6 +170,7 @@ for (row in rows) {
             if (row.upload_time != null) vertex.property('upload_time', row.upload_time)
             if (row.files != null) vertex.property('files', row.files)
             packageVertex(row.name).addEdge('HAS_VERSION', vertex)
+            changed[row.vkey] = vertex
             created[1] += 1
             entry = [vertex, [] as Set]
             fresh = true
@@ -179,7 +193,9 @@ restate.each { vkey ->
     def entry = versions[vkey]
     def rows = entry[1].collect { slurper.parseText(it).drop(1) }
     entry[0].property('deps', groovy.json.JsonOutput.toJson(rows))
+    touched[entry[0].value('name')][vkey] = entry[0]
 }
+touched.each { name, changed -> updateRecord(packageVertex(name), changed.values()) }
 def written = []
 docs.each { doc ->
     if (g.V().has('Document', 'document_id', doc.document_id).hasNext()) return

@@ -3,16 +3,26 @@ its facets assembled over one client."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from thoth_graphql.store.janusgraph.advisories import JanusGraphAdvisories
 from thoth_graphql.store.janusgraph.analysis_queue import JanusGraphAnalysisQueue
 from thoth_graphql.store.janusgraph.client import JanusGraphClient
-from thoth_graphql.store.janusgraph.closure import JanusGraphClosures
+from thoth_graphql.store.janusgraph.closure import LEVEL, JanusGraphClosures
 from thoth_graphql.store.janusgraph.observations import JanusGraphObservations
-from thoth_graphql.store.janusgraph.package_graph import JanusGraphPackageGraph
+from thoth_graphql.store.janusgraph.package_graph import WRITE_CHUNK, JanusGraphPackageGraph
 from thoth_graphql.store.janusgraph.tokens import JanusGraphTokens
 from thoth_graphql.store.port import Generations
 
 _GENERATION = "g.V().has('GraphMeta', 'meta_key', 'graph').values('generation')"
+
+# The largest scripts, each with bindings that make it do nothing: sent at `open()` so the
+# server compiles them then, not in the first write or closure (measured on a fresh server:
+# the write script 1.2 s on its first use then 16-27 ms, the level script 0.3 s then 17-25 ms).
+_COMPILE: tuple[tuple[str, dict[str, Any]], ...] = (
+    (WRITE_CHUNK, {"rows": [], "docs": []}),
+    (LEVEL, {"names": [""]}),
+)
 
 _GENERATIONS = (
     "g.V().has('GraphMeta', 'meta_key', within('graph', 'queue'))"
@@ -40,6 +50,8 @@ class JanusGraphStore(
 
     async def open(self) -> None:
         await self.client.open()
+        for script, bindings in _COMPILE:
+            await self.client.submit(script, bindings)
 
     async def close(self) -> None:
         await self.client.close()
