@@ -21,11 +21,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from packaging.version import Version
-
 from thoth_graphql.domain import Dependency, PackageVersion
 from thoth_graphql.domain.closure import StoredRelease
-from thoth_graphql.domain.ordering import edge_order
+from thoth_graphql.domain.ordering import edge_order, releases_newest_first
 from thoth_graphql.store.janusgraph.elements import package_version
 from thoth_graphql.store.json_text import files_from
 
@@ -93,15 +91,13 @@ DependencyRow = list[Any]
 class ReleaseReader:
     """Decodes the releases of a closure's levels, from package records and from version
     rows alike: each distinct dependency list is ordered once and each distinct dependency
-    is one object (closures repeat the same ones massively), each version string is parsed
-    once for the order."""
+    is one object (closures repeat the same ones massively)."""
 
-    __slots__ = ("_dependencies", "_hashes", "_versions")
+    __slots__ = ("_dependencies", "_hashes")
 
     def __init__(self) -> None:
         self._dependencies: dict[tuple[str, str, tuple[str, ...], str | None], Dependency] = {}
         self._hashes: dict[str, tuple[str, ...]] = {}
-        self._versions: dict[str, Version] = {}
 
     def level(
         self, records: Iterable[str], rows: Iterable[tuple[str, str]]
@@ -116,11 +112,7 @@ class ReleaseReader:
             version = package_version(json.loads(props))
             pair = (version, self._dependency_list(json.loads(deps)))
             found.setdefault(version.name, []).append(pair)
-        return {
-            name: [StoredRelease(v, d) for v, d in sorted(pairs, key=self._newest, reverse=True)]
-            for name, pairs in found.items()
-            if pairs
-        }
+        return releases_newest_first(found)
 
     def _versions_of(
         self, record: dict[str, Any]
@@ -156,10 +148,3 @@ class ReleaseReader:
                 dependency = known[key] = Dependency(*key)
             out.append(dependency)
         return tuple(edge_order(out))
-
-    def _newest(self, pair: tuple[PackageVersion, Any]) -> tuple[Version, str]:
-        text = pair[0].version
-        version = self._versions.get(text)
-        if version is None:
-            version = self._versions[text] = Version(text)
-        return (version, pair[0].index_url)

@@ -16,11 +16,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from packaging.version import Version
-
 from thoth_graphql.domain import Dependency, PackageVersion, Release
 from thoth_graphql.domain.closure import StoredRelease
-from thoth_graphql.domain.ordering import edge_order
+from thoth_graphql.domain.ordering import edge_order, releases_newest_first
 from thoth_graphql.store.json_text import dependencies_text, files_from
 from thoth_graphql.store.sqlite.statements import chunks, marks
 
@@ -86,34 +84,7 @@ def releases_by_name(
                 files_from(files) if files != _EMPTY else (),
             )
             found.setdefault(name, []).append((release, reader.read(deps)))
-    # newest_first's order, by each distinct version text's place in PEP 440 order:
-    # most texts recur across packages, and sorting ints instead of `Version`s (whose
-    # comparisons are Python code) took a third of a 100x level's decoding.
-    rank = _ranks({pair[0].version for pairs in found.values() for pair in pairs})
-    return {
-        name: [
-            StoredRelease(v, d)
-            for v, d in sorted(
-                pairs, key=lambda pair: (rank[pair[0].version], pair[0].index_url), reverse=True
-            )
-        ]
-        for name, pairs in found.items()
-    }
-
-
-def _ranks(texts: Iterable[str]) -> dict[str, int]:
-    """Each version text's place in PEP 440 order; equal versions (`1.0`, `1.0.0`) share
-    theirs, so that the index URL breaks their tie as in `ordering.newest_first`."""
-    parsed = {text: Version(text) for text in texts}
-    rank: dict[str, int] = {}
-    place, before = 0, None
-    for text in sorted(parsed, key=parsed.__getitem__):
-        version = parsed[text]
-        if before is not None and version != before:
-            place += 1
-        rank[text] = place
-        before = version
-    return rank
+    return releases_newest_first(found)
 
 
 def _row(dependency: Dependency) -> Dependency:
