@@ -18,6 +18,7 @@ from thoth_graphql.domain import (
     DistributionFile,
     Installability,
     ObservationSource,
+    PackageVersion,
     Provenance,
     RuntimeEnvironment,
     StackObservation,
@@ -46,6 +47,53 @@ def files_text(files: Sequence[DistributionFile]) -> str:
 
 def files_from(text: str | None) -> tuple[DistributionFile, ...]:
     return tuple(DistributionFile(**f) for f in json.loads(text)) if text else ()
+
+
+class ReleaseDecoder:
+    """Builds the releases of a closure from the texts both adapters keep: each distinct
+    dependency row becomes one shared `Dependency` and each distinct `sha256` text is
+    parsed once (closures repeat the same ones massively)."""
+
+    __slots__ = ("_dependencies", "_hashes")
+
+    def __init__(self) -> None:
+        self._dependencies: dict[tuple[str, str, tuple[str, ...], str | None], Dependency] = {}
+        self._hashes: dict[str, tuple[str, ...]] = {"[]": ()}
+
+    def dependency(
+        self, name: str, specifier: str, extras: Sequence[str], marker: str | None
+    ) -> Dependency:
+        key = (name, specifier, tuple(extras), marker)
+        found = self._dependencies.get(key)
+        if found is None:
+            found = self._dependencies[key] = Dependency(*key)
+        return found
+
+    def version(
+        self,
+        name: str,
+        version: str,
+        index_url: str,
+        requires_python: str | None,
+        yanked: object,
+        upload_time: str | None,
+        sha256: str,
+        files: str | None,
+    ) -> PackageVersion:
+        """A release from its columns, `sha256` and `files` as JSON texts."""
+        hashes = self._hashes.get(sha256)
+        if hashes is None:
+            hashes = self._hashes[sha256] = tuple(json.loads(sha256))
+        return PackageVersion(
+            name,
+            version,
+            index_url,
+            requires_python,
+            bool(yanked),
+            upload_time,
+            hashes,
+            files_from(files) if files != "[]" else (),
+        )
 
 
 def dependencies_text(dependencies: Sequence[Dependency]) -> str:

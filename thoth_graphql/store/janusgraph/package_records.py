@@ -25,7 +25,7 @@ from thoth_graphql.domain import Dependency, PackageVersion
 from thoth_graphql.domain.closure import StoredRelease
 from thoth_graphql.domain.ordering import edge_order, releases_newest_first
 from thoth_graphql.store.janusgraph.elements import package_version
-from thoth_graphql.store.json_text import files_from
+from thoth_graphql.store.json_text import ReleaseDecoder
 
 EMPTY_RECORD = "groovy.json.JsonOutput.toJson([name: name, deps: [], versions: []])"
 """Groovy: the record of a package `name` without versions (a new Package vertex's)."""
@@ -93,11 +93,10 @@ class ReleaseReader:
     rows alike: each distinct dependency list is ordered once and each distinct dependency
     is one object (closures repeat the same ones massively)."""
 
-    __slots__ = ("_dependencies", "_hashes")
+    __slots__ = ("_decoder",)
 
     def __init__(self) -> None:
-        self._dependencies: dict[tuple[str, str, tuple[str, ...], str | None], Dependency] = {}
-        self._hashes: dict[str, tuple[str, ...]] = {}
+        self._decoder = ReleaseDecoder()
 
     def level(
         self, records: Iterable[str], rows: Iterable[tuple[str, str]]
@@ -119,32 +118,12 @@ class ReleaseReader:
     ) -> list[tuple[PackageVersion, tuple[Dependency, ...]]]:
         name: str = record["name"]
         lists = [self._dependency_list(rows) for rows in record["deps"]]
-        hashes = self._hashes
-        pairs = []
-        for version, index_url, python, yanked, upload, sha, files, deps in record["versions"]:
-            sha256 = hashes.get(sha)
-            if sha256 is None:
-                sha256 = hashes[sha] = tuple(json.loads(sha))
-            release = PackageVersion(
-                name,
-                version,
-                index_url,
-                python,
-                bool(yanked),
-                upload,
-                sha256,
-                files_from(files),
-            )
-            pairs.append((release, lists[deps]))
-        return pairs
+        release = self._decoder.version
+        return [
+            (release(name, version, index_url, python, yanked, upload, sha, files), lists[deps])
+            for version, index_url, python, yanked, upload, sha, files, deps in record["versions"]
+        ]
 
     def _dependency_list(self, rows: list[DependencyRow]) -> tuple[Dependency, ...]:
-        known = self._dependencies
-        out = []
-        for name, specifier, extras, marker in rows:
-            key = (name, specifier, tuple(extras), marker)
-            dependency = known.get(key)
-            if dependency is None:
-                dependency = known[key] = Dependency(*key)
-            out.append(dependency)
-        return tuple(edge_order(out))
+        dependency = self._decoder.dependency
+        return tuple(edge_order(dependency(*row) for row in rows))

@@ -19,37 +19,32 @@ from collections.abc import Iterable, Sequence
 from thoth_graphql.domain import Dependency, PackageVersion, Release
 from thoth_graphql.domain.closure import StoredRelease
 from thoth_graphql.domain.ordering import edge_order, releases_newest_first
-from thoth_graphql.store.json_text import dependencies_text, files_from
+from thoth_graphql.store.json_text import ReleaseDecoder, dependencies_text
 from thoth_graphql.store.sqlite.statements import chunks, marks
 
 _EMPTY = "[]"
-
-DependencyRow = tuple[str, str, tuple[str, ...], str | None]
 
 
 class DependencyReader:
     """Decodes `deps` texts: each distinct text once, each distinct row one object."""
 
-    __slots__ = ("_lists", "_rows")
+    __slots__ = ("_lists", "decoder")
 
     def __init__(self) -> None:
         self._lists: dict[str, tuple[Dependency, ...]] = {_EMPTY: ()}
-        self._rows: dict[DependencyRow, Dependency] = {}
+        self.decoder = ReleaseDecoder()
+        """Shares rows with the releases read alongside (`releases_by_name`)."""
 
     def read(self, text: str | None) -> tuple[Dependency, ...]:
         if text is None:
             return ()
         found = self._lists.get(text)
         if found is None:
-            rows = self._rows
-            out: list[Dependency] = []
-            for name, specifier, extras, marker in json.loads(text):
-                key = (name, specifier, tuple(extras), marker or None)
-                dependency = rows.get(key)
-                if dependency is None:
-                    dependency = rows[key] = Dependency(*key)
-                out.append(dependency)
-            found = self._lists[text] = tuple(out)
+            dependency = self.decoder.dependency
+            found = self._lists[text] = tuple(
+                dependency(name, specifier, extras, marker or None)
+                for name, specifier, extras, marker in json.loads(text)
+            )
         return found
 
 
@@ -59,7 +54,7 @@ def releases_by_name(
     """Every version of these packages with its dependencies, newest first: one level of
     a closure, one row per release."""
     reader = DependencyReader()
-    sha256s: dict[str, tuple[str, ...]] = {_EMPTY: ()}
+    release = reader.decoder.version
     found: dict[str, list[tuple[PackageVersion, tuple[Dependency, ...]]]] = {}
     for part in chunks(list(names)):
         rows = db.execute(
@@ -69,21 +64,9 @@ def releases_by_name(
             f"WHERE p.name IN ({marks(len(part))})",
             part,
         )
-        for name, version, index_url, requires_python, yanked, upload, sha, files, deps in rows:
-            hashes = sha256s.get(sha)
-            if hashes is None:
-                hashes = sha256s[sha] = tuple(json.loads(sha))
-            release = PackageVersion(
-                name,
-                version,
-                index_url,
-                requires_python,
-                bool(yanked),
-                upload,
-                hashes,
-                files_from(files) if files != _EMPTY else (),
-            )
-            found.setdefault(name, []).append((release, reader.read(deps)))
+        for *columns, deps in rows:
+            version = release(*columns)
+            found.setdefault(version.name, []).append((version, reader.read(deps)))
     return releases_newest_first(found)
 
 
