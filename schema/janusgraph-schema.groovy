@@ -139,7 +139,12 @@ try {
         m.commit()
     }
 } catch (e) {
-    if (mgmt.isOpen()) mgmt.rollback()
+    // A commit that lost a race may leave the management transaction closed under an
+    // open-looking wrapper: its rollback must not hide the conflict, which is retried.
+    try {
+        if (mgmt.isOpen()) mgmt.rollback()
+    } catch (closed) {
+    }
     throw e
 }
 'schema-ok'

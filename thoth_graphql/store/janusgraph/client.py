@@ -27,8 +27,15 @@ READ_TIMEOUT_MS = 120_000
 WRITE_TIMEOUT_MS = 600_000
 
 # Two writers creating the same element, or adding to the GraphMeta counters, conflict at
-# commit (LOCK consistency in the schema). Chunks are idempotent, so the loser just retries.
-_CONFLICTS = ("PermanentLockingException", "TemporaryLockingException", "uniqueness constraint")
+# commit (LOCK consistency in the schema); a write script that finds an element another
+# writer is committing fails with "concurrent write". Chunks are idempotent, so the loser
+# just retries.
+_CONFLICTS = (
+    "PermanentLockingException",
+    "TemporaryLockingException",
+    "uniqueness constraint",
+    "concurrent write",
+)
 _WRITE_ATTEMPTS = 6
 
 

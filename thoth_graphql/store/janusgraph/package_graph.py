@@ -101,6 +101,10 @@ COUNT_CREATED = """
         g.getGraph().addVertex(T.label, 'GraphMeta', 'meta_key', 'graph', 'generation', 0L,
             'packages', 0L, 'versions', 0L, 'dependencies', 0L, 'documents', 0L)
     }
+    if (!meta.property('generation').isPresent()) {
+        // Another writer's commit is half visible (package_records.RECORD_CLOSURES `settled`).
+        throw new IllegalStateException("concurrent write: ${meta} has no generation yet")
+    }
     meta.property('generation', meta.value('generation') + 1L)
     ['packages', 'versions', 'dependencies', 'documents'].eachWithIndex { key, i ->
         meta.property(key, meta.value(key) + created[i])
@@ -133,7 +137,7 @@ def packageVertex = { String name ->
     if (vertex == null) {
         def found = g.V().has('Package', 'name', name).tryNext()
         if (found.isPresent()) {
-            vertex = found.get()
+            vertex = settled(found.get(), 'name')
         } else {
             vertex = graph.addVertex(T.label, 'Package', 'name', name, 'releases', """
     + EMPTY_RECORD
@@ -153,7 +157,7 @@ for (row in rows) {
     if (entry == null) {
         def found = g.V().has('PackageVersion', 'vkey', row.vkey).tryNext()
         if (found.isPresent()) {
-            def vertex = found.get()
+            def vertex = settled(found.get(), 'vkey')
             entry = [vertex, g.V(vertex).outE('DEPENDS_ON').values('ekey').toSet()]
             if (!vertex.property('deps').isPresent()) restate << row.vkey
             // Files come from the first document that has them; known files stay.

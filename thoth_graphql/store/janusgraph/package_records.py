@@ -30,11 +30,20 @@ from thoth_graphql.store.json_text import ReleaseDecoder
 EMPTY_RECORD = "groovy.json.JsonOutput.toJson([name: name, deps: [], versions: []])"
 """Groovy: the record of a package `name` without versions (a new Package vertex's)."""
 
-# Groovy closures the write script uses: `entryOf` a version vertex (its `deps`, or its
+# Groovy closures the write script uses: `settled`, a vertex that another writer's commit
+# has made visible through an index but whose properties are not visible yet (seen with
+# three writers racing on the same elements), which fails the chunk as a conflict, retried
+# (client._CONFLICTS); `entryOf` a version vertex (its `deps`, or its
 # edges in the same row shape for a version written before `deps` existed), and
 # `updateRecord` of a package vertex given the version vertices written or changed by this
 # script. Needs `g`, `slurper` and `Direction` in scope.
 RECORD_CLOSURES = """
+def settled = { vertex, String key ->
+    if (!vertex.property(key).isPresent()) {
+        throw new IllegalStateException("concurrent write: ${vertex} has no ${key} yet")
+    }
+    vertex
+}
 def depsOf = { vertex ->
     def text = vertex.property('deps')
     text.isPresent() ? text.value() :
@@ -45,7 +54,7 @@ def depsOf = { vertex ->
 }
 def parsedLists = [:]
 def entryOf = { vertex ->
-    def text = depsOf(vertex)
+    def text = depsOf(settled(vertex, 'vkey'))
     def parsed = parsedLists[text]
     if (parsed == null) parsed = parsedLists[text] = slurper.parseText(text)
     [vertex.value('version'), vertex.value('index_url'),
