@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 
 from thoth_graphql.domain import PackageVersion
-from thoth_graphql.store.json_text import files_from
+from thoth_graphql.store.json_text import ReleaseDecoder
 from thoth_graphql.store.sqlite.statements import chunks, marks
 
 
@@ -23,6 +22,7 @@ def extras_tuple(text: str) -> tuple[str, ...]:
 def versions_by_name(
     db: sqlite3.Connection, names: Sequence[str]
 ) -> dict[str, list[PackageVersion]]:
+    decoder = ReleaseDecoder()
     found: dict[str, list[PackageVersion]] = {}
     for part in chunks(list(names)):
         rows = db.execute(
@@ -32,17 +32,7 @@ def versions_by_name(
             f"WHERE p.name IN ({marks(len(part))})",
             part,
         )
-        for name, version, index_url, requires_python, yanked, upload_time, sha256, files in rows:
-            found.setdefault(name, []).append(
-                PackageVersion(
-                    name,
-                    version,
-                    index_url,
-                    requires_python,
-                    bool(yanked),
-                    upload_time,
-                    tuple(json.loads(sha256)),
-                    files_from(files),
-                )
-            )
+        for columns in rows:
+            release = decoder.version(*columns)
+            found.setdefault(release.name, []).append(release)
     return found
