@@ -280,10 +280,12 @@ class _Looks(Budget):
 
 
 def test_a_costed_answer_cut_short_keeps_the_cheapest_stack_seen_unproven() -> None:
-    # lib 3.0 failed: the optimum avoids it; app's two releases tie in cost.
+    # lib 3.0 failed: the optimum avoids it, and app 2.0 with it. So every stack of the
+    # least cost has app 1.0, and the descent after it asks at least once whether app
+    # 2.0 fits: a budget can run out there, after the optimum is known.
     snapshot = Snapshot.from_releases(
         [
-            release("app", "2.0", "lib", "extra"),
+            release("app", "2.0", "lib==3.0", "extra"),
             release("app", "1.0", "lib"),
             release("lib", "3.0"),
             release("lib", "2.0"),
