@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from typing import cast
 
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
@@ -69,7 +71,7 @@ class Dependents:
     without variables yet can only be reached so) also satisfies the reasons."""
 
     def __init__(self, encoding: Encoding) -> None:
-        self._encoding = encoding
+        self._encoding = cast(Encoding, weakref.proxy(encoding))
         self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] | None = None
 
     def get(self, t: int, default: Sequence[Into] = (), final: int | None = None) -> Sequence[Into]:
@@ -142,7 +144,8 @@ class Encoding:
     """One incremental SAT solver over one environment view; one request at a time."""
 
     def __init__(self, view: EnvironmentView) -> None:
-        self.view = view
+        self.view = cast(EnvironmentView, weakref.proxy(view))
+        """Weak: the view holds its encoding (see `EnvironmentView.snapshot`)."""
         self.solver = Solver(name=SOLVER)
         self.lock = threading.Lock()
         self.top = 0

@@ -6,9 +6,10 @@ this package among these versions?", learning from every conflict over the whole
 encoding, which is what deep backtracking (boto3 against an old urllib3) needs. The
 first model already picks the newest release of most packages (the encoding asks it to
 try them first), so a package costs a question only when a newer release than the
-model's might still fit: then a binary search over its candidates, newest first, finds
-the newest that does. The releases fixed so far are assumptions, so every answer is
-proven: a package keeps an older release only when the solver refuted each newer one.
+model's might still fit: then one question asks whether its newest candidate fits, and
+if not a binary search over the candidates before the model's finds the newest that
+does. The releases fixed so far are assumptions, so every answer is proven: a package
+keeps an older release only when the solver refuted each newer one.
 
 Honesty: a dependency on a package the graph does not know rules its release out. When
 that happens anywhere in the closure, one more descent, where unknown packages are

@@ -9,8 +9,9 @@ environment too (markers, requires-python) is cached on its `EnvironmentView`.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -315,6 +316,7 @@ class EnvironmentView:
     """Markers and requires-python evaluated for one environment, each release once."""
 
     __slots__ = (
+        "__weakref__",
         "_dead",
         "_edge_of",
         "_edges",
@@ -328,7 +330,11 @@ class EnvironmentView:
     )
 
     def __init__(self, snapshot: Snapshot, environment: RuntimeEnvironment) -> None:
-        self.snapshot = snapshot
+        self.snapshot = cast(Snapshot, weakref.proxy(snapshot))
+        """Weak, as the encoding's reference to its view: the snapshot holds its views, and
+        without a cycle a dropped snapshot is freed at once with its views, encodings and
+        SAT solvers, rather than by the collector (188k objects for a 100x closure, and
+        gen1/gen2 collections of 0.2 to 1.9 s landing in later requests)."""
         self.environment = environment
         self.markers = MarkerEvaluator(environment)
         self._usable: dict[int, int] = {}
