@@ -3,13 +3,18 @@ packaging admits version by version."""
 
 from __future__ import annotations
 
+import weakref
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from thoth_graphql.domain import PackageVersion, Release
-from thoth_graphql.scorer.snapshot import PackageIndex
+from bench.universe import release
+from thoth_graphql.domain import PackageVersion, Release, RuntimeEnvironment
+from thoth_graphql.domain.collector import paused
+from thoth_graphql.scorer import AdviseRequest, recommend
+from thoth_graphql.scorer.snapshot import PackageIndex, Snapshot
 
 releases = st.lists(st.integers(0, 3), min_size=1, max_size=3)
 pre = st.sampled_from(["", "a1", "b2", "rc1", "rc10"])
@@ -64,3 +69,19 @@ def test_a_pin_admits_its_local_versions_and_a_prefix_its_pre_and_post_releases(
     assert admitted("!=1.4.*") == ["1.5a1", "1.3"]
     assert admitted("~=1.4.0") == ["1.4.1", "1.4.post1", "1.4+local", "1.4"]
     assert admitted("==1.2") == []
+
+
+def test_a_snapshot_dropped_after_a_search_is_freed_without_the_collector() -> None:
+    # Its views and their SAT encodings point back at it weakly: no cycle keeps a
+    # dropped snapshot (a 100x closure and its solver) alive until a collection.
+    snapshot = Snapshot.from_releases(
+        [release("app", "2.0", "lib>=1"), release("app", "1.0"), release("lib", "1.0")]
+    )
+    request = AdviseRequest(("app",), environment=RuntimeEnvironment(python_version="3.12"))
+    assert recommend(snapshot, request).stacks
+    view = weakref.ref(snapshot.view(request.environment))
+    dropped = weakref.ref(snapshot)
+    with paused():
+        del snapshot
+        assert dropped() is None
+        assert view() is None
