@@ -3,12 +3,16 @@ when a proof needs them: the answers are those of encoding everything at once.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bench.universe import release, stack_problems
 from thoth_graphql.domain import Release, RuntimeEnvironment
 from thoth_graphql.scorer import AdviseRequest, AdviseResult, Snapshot, encoding, recommend
+from thoth_graphql.scorer.decisions import Solution
 from thoth_graphql.scorer.engines import encoding_of
+from thoth_graphql.scorer.lexicographic import Lexicographic
 
 HERE = RuntimeEnvironment(python_version="3.12", platform="linux_x86_64")
 
@@ -50,6 +54,25 @@ PRE_THROUGH_UNREACHED = [
     release("q", "1.0", "r"),
     release("q", "2.0"),
     release("r", "1.0", "p>=2.0rc1"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+
+# p's pre-release again, named by s's oldest release only (r names it too, but r clashes
+# with z==2). When the rule is learned, s's oldest release and q's older ones are not
+# encoded (window 1 or 2), and r has no variables: the rule names the 'older' variables,
+# the solver's refutation expands s and q, and q's 'older' variable is then free: a stack
+# with s 3.0, without q, could satisfy the rule with it for nothing.
+FREE_OLDER = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("s", "1.0", "p>=2.0rc1"),
+    release("s", "2.0", "q"),
+    release("s", "3.0"),
+    release("q", "1.0", "r"),
+    release("q", "2.0"),
+    release("q", "3.0"),
+    release("r", "1.0", "p>=2.0rc1", "z==1"),
     release("z", "1.0"),
     release("z", "2.0"),
 ]
@@ -101,6 +124,30 @@ def test_a_pre_release_named_only_behind_an_older_release_is_found(
     assert result.optimal
     assert versions(result) == {"p": "2.0rc1", "q": "1.0", "r": "1.0", "z": "2.0"}
     assert stack_problems(snapshot, ("p", "q", "z==2"), result.stacks[0], HERE) == []
+
+
+@pytest.mark.parametrize("window", [1, 2, 100])
+def test_a_rule_naming_an_expanded_package_is_learned_again_before_the_descent_goes_on(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Learned again with the expanded releases themselves, the rule keeps p's pre-release
+    # only with s 1.0, which the descent then takes: one descent, where a stack with s 3.0
+    # used to break the rule at the final check and start the descent again.
+    monkeypatch.setattr(encoding, "WINDOW", window)
+    descents = 0
+    descend = Lexicographic._descend
+
+    def counted(self: Lexicographic, *args: Any, **kwargs: Any) -> Solution:
+        nonlocal descents
+        descents += 1
+        return descend(self, *args, **kwargs)
+
+    monkeypatch.setattr(Lexicographic, "_descend", counted)
+    result, snapshot = answer(FREE_OLDER, "p", "s", "z==2")
+    assert result.optimal
+    assert versions(result) == {"p": "2.0rc1", "s": "1.0", "z": "2.0"}
+    assert stack_problems(snapshot, ("p", "s", "z==2"), result.stacks[0], HERE) == []
+    assert descents == 1
 
 
 def test_only_the_newest_window_is_encoded_until_a_proof_needs_more(

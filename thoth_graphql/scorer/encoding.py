@@ -24,7 +24,7 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import cast
 
 from pysat.card import CardEnc, EncType
@@ -177,6 +177,9 @@ class Encoding:
         """unknown package name -> the releases (package, version, requirement) naming it."""
         self.unknown: dict[str, int] = {}
         """unknown package name -> its variable: 'assume it would fit'."""
+        self.on_expand: list[Callable[[list[int]], None]] = []
+        """What the request running now does when packages are expanded (before the
+        solver is asked again): its pre-release rules name them differently then."""
         self.phases: list[int] = []
         self.explanations: OrderedDict[Hashable, Unsatisfiable] = OrderedDict()
         """Explanations of unsatisfiable requests over this view, most recent last."""
@@ -477,6 +480,8 @@ class Encoding:
                 return False
             for p in needed:
                 self.expand(p)
+            for react in self.on_expand:
+                react(needed)
 
     def _current_tails(self, assumptions: list[int]) -> list[int]:
         """The assumptions with each retired yank tail replaced by its chain's end."""

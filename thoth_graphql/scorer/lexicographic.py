@@ -102,6 +102,9 @@ class Lexicographic:
         self.outcome = LexicographicOutcome()
         self._model: list[int] = []
         self._selectors: list[int] = []
+        self._rules: dict[tuple[int, int, int, int], set[int]] = {}
+        """The pre-release rules learned: (package, pre-release, final, selector) -> the
+        packages whose 'older' variable the rule's clause names."""
 
     def run(self) -> LexicographicOutcome:
         with self.encoding.lock:
@@ -148,6 +151,7 @@ class Lexicographic:
         """Add the request's clauses under fresh selectors: its roots, its constraints and
         its exclusions; the assumptions that switch them on."""
         encoding = self.encoding
+        encoding.on_expand.append(self._relearn)
         common = self._selector()
         roots = {self._selector(): root for root in self.demands.roots}
         for selector, root in roots.items():
@@ -169,6 +173,8 @@ class Lexicographic:
         return Question(common, roots, base, relaxed)
 
     def _withdraw(self) -> None:
+        if self._relearn in self.encoding.on_expand:
+            self.encoding.on_expand.remove(self._relearn)
         for selector in self._selectors:
             self.encoding.add([-selector])  # this request's clauses are gone
         self._selectors.clear()
@@ -471,12 +477,28 @@ class Lexicographic:
         the roots admit). It holds for every valid stack, whatever requirements led to
         `final`, so it may be learned as soon as the descent meets the pre-release."""
         encoding = self.encoding
-        reasons = [
-            encoding.activation(q, w, extra)
-            for q, w, extra, edge in encoding.into.get(p, (), final)
-            if edge.names_pre or not (edge.bits >> final) & 1
-        ]
+        reasons: list[int] = []
+        older: set[int] = set()
+        for q, w, extra, edge in encoding.into.get(p, (), final):
+            if edge.names_pre or not (edge.bits >> final) & 1:
+                reasons.append(encoding.activation(q, w, extra))
+                if w < 0:
+                    older.add(q)
         encoding.add([-common, -encoding.release(p, v), *reasons])
+        self._rules[(p, v, final, common)] = older
+
+    def _relearn(self, expanded: list[int]) -> None:
+        """Learn again the pre-release rules whose clause names the 'older' variable of a
+        package just expanded: that variable no longer stands for releases not encoded
+        yet (it is free), and the clause learned now names the releases themselves. The
+        old clause stays, implied by the new one.
+
+        Without it a stack kept a pre-release on the strength of an 'older' variable the
+        solver set for nothing, the final check broke it, and the descent started again,
+        seven times for one pre-release on bench.scale's 100x request #3."""
+        for (p, v, final, common), older in list(self._rules.items()):
+            if not older.isdisjoint(expanded):
+                self._learn_final_instead(p, v, final, common)
 
     def _learn_pre_release(
         self, p: int, v: int, constraints: Sequence[Constraint], common: int
