@@ -102,9 +102,9 @@ class Lexicographic:
         self.outcome = LexicographicOutcome()
         self._model: list[int] = []
         self._selectors: list[int] = []
-        self._rules: dict[tuple[int, int, int, int], set[int]] = {}
-        """The pre-release rules learned: (package, pre-release, final, selector) -> the
-        packages whose 'older' variable the rule's clause names."""
+        self._rules: dict[tuple[int, int, int], set[int]] = {}
+        """The pre-release rules learned: (package, final, selector) -> the packages whose
+        'older' variable the rule's clause names."""
 
     def run(self) -> LexicographicOutcome:
         with self.encoding.lock:
@@ -454,7 +454,7 @@ class Lexicographic:
             if final is not None:
                 if not learn:
                     return position[p]
-                self._learn_final_instead(p, v, final, common)
+                self._learn_final_instead(p, final, common)
                 first = min(position[p], first if first is not None else position[p])
         return first
 
@@ -471,11 +471,15 @@ class Lexicographic:
         finals = allowed & package.final_mask & ~package.yanked_mask
         return newest(finals) if finals else None
 
-    def _learn_final_instead(self, p: int, v: int, final: int, common: int) -> None:
-        """The pre-release rule for release v of p, as a clause of this request: it needs
-        an active dependency on p that names a pre-release or leaves out `final` (which
-        the roots admit). It holds for every valid stack, whatever requirements led to
-        `final`, so it may be learned as soon as the descent meets the pre-release."""
+    def _learn_final_instead(self, p: int, final: int, common: int) -> None:
+        """The pre-release rule for p's pre-releases, as clauses of this request: each
+        needs an active dependency on p that names a pre-release or leaves out `final`
+        (which the roots admit). It holds for every valid stack, whatever requirements
+        led to `final`, so it may be learned as soon as the descent meets a pre-release.
+
+        The reasons are the same for every pre-release of p, so all of them get the rule
+        at once (through one literal that each implies): learned for the newest one only,
+        the next one was met, learned and broke the descent again."""
         encoding = self.encoding
         reasons: list[int] = []
         older: set[int] = set()
@@ -484,8 +488,16 @@ class Lexicographic:
                 reasons.append(encoding.activation(q, w, extra))
                 if w < 0:
                     older.add(q)
-        encoding.add([-common, -encoding.release(p, v), *reasons])
-        self._rules[(p, v, final, common)] = older
+        package = self.packages[p]
+        pre = [encoding.release(p, v) for v in members(package.full_mask & ~package.final_mask)]
+        if len(pre) == 1:
+            chosen = pre[0]
+        else:
+            chosen = encoding.new_var()
+            for release in pre:
+                encoding.add([-release, chosen])
+        encoding.add([-common, -chosen, *reasons])
+        self._rules[(p, final, common)] = older
 
     def _relearn(self, expanded: list[int]) -> None:
         """Learn again the pre-release rules whose clause names the 'older' variable of a
@@ -496,9 +508,9 @@ class Lexicographic:
         Without it a stack kept a pre-release on the strength of an 'older' variable the
         solver set for nothing, the final check broke it, and the descent started again,
         seven times for one pre-release on bench.scale's 100x request #3."""
-        for (p, v, final, common), older in list(self._rules.items()):
+        for (p, final, common), older in list(self._rules.items()):
             if not older.isdisjoint(expanded):
-                self._learn_final_instead(p, v, final, common)
+                self._learn_final_instead(p, final, common)
 
     def _learn_pre_release(
         self, p: int, v: int, constraints: Sequence[Constraint], common: int
@@ -508,7 +520,7 @@ class Lexicographic:
         final = self._final_instead(p, v, constraints)
         if final is None:
             return False
-        self._learn_final_instead(p, v, final, common)
+        self._learn_final_instead(p, final, common)
         return True
 
     # -- unsatisfiable --------------------------------------------------------------------
