@@ -491,12 +491,12 @@ class Lexicographic:
         package = self.packages[p]
         pre = [encoding.release(p, v) for v in members(package.full_mask & ~package.final_mask)]
         if len(pre) == 1:
-            chosen = pre[0]
+            any_pre = pre[0]
         else:
-            chosen = encoding.new_var()
+            any_pre = encoding.new_var()
             for release in pre:
-                encoding.add([-release, chosen])
-        encoding.add([-common, -chosen, *reasons])
+                encoding.add([-common, -release, any_pre])
+        encoding.add([-common, -any_pre, *reasons])
         self._rules[(p, final, common)] = older
 
     def _relearn(self, expanded: list[int]) -> None:
