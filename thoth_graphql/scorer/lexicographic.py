@@ -105,6 +105,8 @@ class Lexicographic:
         self._rules: dict[tuple[int, int, int], set[int]] = {}
         """The pre-release rules learned: (package, final, selector) -> the packages whose
         'older' variable the rule's clause names."""
+        self._pre_literals: dict[tuple[int, int], int] = {}
+        """(package, selector) -> the literal its pre-releases imply (`_any_pre`)."""
 
     def run(self) -> LexicographicOutcome:
         with self.encoding.lock:
@@ -488,16 +490,25 @@ class Lexicographic:
                 reasons.append(encoding.activation(q, w, extra))
                 if w < 0:
                     older.add(q)
-        package = self.packages[p]
-        pre = [encoding.release(p, v) for v in members(package.full_mask & ~package.final_mask)]
-        if len(pre) == 1:
-            any_pre = pre[0]
-        else:
-            any_pre = encoding.new_var()
-            for release in pre:
-                encoding.add([-common, -release, any_pre])
-        encoding.add([-common, -any_pre, *reasons])
+        encoding.add([-common, -self._any_pre(p, common), *reasons])
         self._rules[(p, final, common)] = older
+
+    def _any_pre(self, p: int, common: int) -> int:
+        """A literal that each pre-release of p implies in this request (made once: a rule
+        learned again reuses it)."""
+        found = self._pre_literals.get((p, common))
+        if found is None:
+            encoding = self.encoding
+            package = self.packages[p]
+            pre = [encoding.release(p, v) for v in members(package.full_mask & ~package.final_mask)]
+            if len(pre) == 1:
+                found = pre[0]
+            else:
+                found = encoding.new_var()
+                for release in pre:
+                    encoding.add([-common, -release, found])
+            self._pre_literals[(p, common)] = found
+        return found
 
     def _relearn(self, expanded: list[int]) -> None:
         """Learn again the pre-release rules whose clause names the 'older' variable of a
