@@ -41,13 +41,11 @@ PRE_THROUGH_OLD = [
 ]
 
 # The same through a package that nothing encoded reaches yet: r, which only q's older
-# release depends on, names p's pre-release. When the rule is learned, r has no
-# variables, so what may justify p's pre-release is q's 'older' variable; without it (as
-# for a pre-release that no package without variables names) no stack has p. Only with
-# a window of 1 is r without variables then; with q's releases all encoded, the rule
-# names r's release, which the solver may take as a bystander that no stack decoded
-# from the model contains, and the descent restarts until it gives up (the limitation
-# 0014 records; a window of 1 does not meet it here).
+# release depends on, names p's pre-release. With a window of 1, r has no variables when
+# the rule is learned, so what may justify p's pre-release is q's 'older' variable;
+# without it (as for a pre-release that no package without variables names) no stack has
+# p. With q's releases all encoded, the rule names r's release, which a model may keep
+# as a bystander: its support is learned then (test_lexicographic.py).
 PRE_THROUGH_UNREACHED = [
     release("p", "1.0", "z==1"),
     release("p", "2.0rc1"),
@@ -116,10 +114,11 @@ def test_older_releases_encoded_on_demand_give_the_eager_answers(
     assert result.unsatisfiable is not None and result.optimal
 
 
+@pytest.mark.parametrize("window", [1, 2, 100])
 def test_a_pre_release_named_only_behind_an_older_release_is_found(
-    monkeypatch: pytest.MonkeyPatch,
+    window: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(encoding, "WINDOW", 1)
+    monkeypatch.setattr(encoding, "WINDOW", window)
     result, snapshot = answer(PRE_THROUGH_UNREACHED, "p", "q", "z==2")
     assert result.optimal
     assert versions(result) == {"p": "2.0rc1", "q": "1.0", "r": "1.0", "z": "2.0"}

@@ -1,5 +1,7 @@
 """The LATEST descent: after it meets a pre-release that the rule rules out, the next descent
-keeps the decisions before it that still fit, and drops those that no longer do."""
+keeps the decisions before it that still fit, and drops those that no longer do; and a
+model's bystanders (releases and extras nothing in the stack requires) cannot justify a
+pre-release."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from thoth_graphql.scorer import (
     AdviseRequest,
     RecommendationType,
     Snapshot,
+    encoding,
     lexicographic,
     recommend,
 )
@@ -73,3 +76,95 @@ def test_a_descent_after_a_broken_rule_keeps_the_decisions_that_still_fit(
     kept.clear()
     assert versions(DROPPED, kind) == {"a": "1.0", "p": "2.0rc1", "q": "1.0", "z": "2.0"}
     assert [len(k or ()) for k in kept] == [0]
+
+
+# p's pre-release is named only by r, which only q's older release requires; a model may
+# keep r for nothing (a bystander) with q's newest release, which the stack then takes.
+THROUGH_A_PACKAGE = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("q", "1.0", "r"),
+    release("q", "2.0"),
+    release("r", "1.0", "p>=2.0rc1"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+# The same through a cycle: r and t require each other, and a model may keep both for
+# nothing, each the other's support.
+THROUGH_A_CYCLE = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("q", "1.0", "r"),
+    release("q", "2.0"),
+    release("r", "1.0", "t", "p>=2.0rc1"),
+    release("t", "1.0", "r"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+# The same through an extra: only q's extra x names p's pre-release, and only s's older
+# release requests it; a model may switch the extra on for nothing.
+THROUGH_AN_EXTRA = [
+    release("p", "1.0", "z==1"),
+    release("p", "2.0rc1"),
+    release("q", "1.0", 'p>=2.0rc1; extra == "x"'),
+    release("s", "1.0", "q[x]"),
+    release("s", "2.0"),
+    release("z", "1.0"),
+    release("z", "2.0"),
+]
+
+
+@pytest.mark.parametrize("kind", list(RecommendationType))
+@pytest.mark.parametrize("window", [1, 2, 100])
+@pytest.mark.parametrize(
+    ("releases", "roots", "expected"),
+    [
+        (THROUGH_A_PACKAGE, ("p", "q", "z==2"), {"p": "2.0rc1", "q": "1.0", "r": "1.0"}),
+        (THROUGH_AN_EXTRA, ("p", "q", "s", "z==2"), {"p": "2.0rc1", "q": "1.0", "s": "1.0"}),
+        (
+            THROUGH_A_CYCLE,
+            ("p", "q", "z==2"),
+            {"p": "2.0rc1", "q": "1.0", "r": "1.0", "t": "1.0"},
+        ),
+    ],
+    ids=["package", "extra", "cycle"],
+)
+def test_a_bystander_does_not_justify_a_pre_release(
+    releases: list[Release],
+    roots: tuple[str, ...],
+    expected: dict[str, str],
+    kind: RecommendationType,
+    window: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Before the support of bystanders was learned (and loop formulas for the cycle),
+    # each of these gave up (out of restarts: no stack, not optimal) once q's or s's
+    # older release was encoded.
+    monkeypatch.setattr(encoding, "WINDOW", window)
+    snapshot = Snapshot.from_releases(releases)
+    request = AdviseRequest(roots, environment=HERE, recommendation_type=kind)
+    result = recommend(snapshot, request)
+    assert result.optimal
+    [stack] = result.stacks
+    assert {p.name: p.version for p in stack.packages} == {**expected, "z": "2.0"}
+    assert stack_problems(snapshot, roots, stack, HERE) == []
+    reference = recommend(snapshot, request, solver=BranchAndBound())
+    assert [(p.name, p.version) for p in reference.stacks[0].packages] == [
+        (p.name, p.version) for p in stack.packages
+    ]
+
+
+@pytest.mark.parametrize("window", [1, 2, 100])
+def test_an_extra_nothing_requests_leaves_no_stack(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without s, nothing requests q's extra: p's pre-release is never allowed, and p's
+    # final release clashes with z==2.
+    monkeypatch.setattr(encoding, "WINDOW", window)
+    snapshot = Snapshot.from_releases(THROUGH_AN_EXTRA)
+    request = AdviseRequest(("p", "q", "z==2"), environment=HERE)
+    result = recommend(snapshot, request)
+    assert result.optimal and not result.stacks
+    assert result.unsatisfiable is not None
+    reference = recommend(snapshot, request, solver=BranchAndBound())
+    assert reference.unsatisfiable is not None

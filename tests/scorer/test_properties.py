@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +26,7 @@ from thoth_graphql.scorer import (
     Observations,
     RecommendationType,
     Snapshot,
+    encoding,
     recommend,
 )
 from thoth_graphql.scorer.objectives import objective_for
@@ -188,3 +191,75 @@ def test_costed_objectives_reach_the_brute_force_optimum(
     assert abs(cost(_as_stack(found)) - cost(best)) < 1e-9
     assert _as_stack(found) == best
     assert abs(found.score + cost(best)) < 1e-9
+
+
+PRE_VERSIONS = ("1.0", "2.0rc1", "2.0", "3.0rc1")
+PRE_SPECIFIERS = ("", ">=2.0", "<2.0", "==1.0", ">=2.0rc1", "<3.0", "!=2.0", "==2.0")
+
+
+@st.composite
+def universes_with_pre_releases_and_extras(
+    draw: st.DrawFn,
+) -> tuple[list[Release], tuple[str, ...]]:
+    """Four packages, with pre-releases, requirements that name them, and an extra x that
+    some dependencies belong to and some requirements request."""
+    names = NAMES[:4]
+
+    def requirement(name: str) -> str:
+        extras = "[x]" if draw(st.booleans()) and draw(st.booleans()) else ""
+        return f"{name}{extras}{draw(st.sampled_from(PRE_SPECIFIERS))}"
+
+    releases: list[Release] = []
+    for name in names:
+        for version in draw(st.lists(st.sampled_from(PRE_VERSIONS), min_size=1, unique=True)):
+            targets = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+            requirements = [
+                requirement(t) + ('; extra == "x"' if draw(st.booleans()) else "")
+                for t in targets
+                if t != name
+            ]
+            releases.append(release(name, version, *requirements))
+    roots = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+    return releases, tuple(requirement(r) for r in roots)
+
+
+def some_stack_is_valid(
+    snapshot: Snapshot, releases: list[Release], roots: tuple[str, ...]
+) -> bool:
+    """Whether any set of releases (at most one per package) is a valid stack, by trying
+    them all against bench.universe's checker, which knows nothing of the search."""
+    options: dict[str, list[str | None]] = {}
+    for r in releases:
+        options.setdefault(r.version.name, [None]).append(r.version.version)
+    for combination in itertools.product(*options.values()):
+        packages = [
+            SimpleNamespace(name=n, version=v)
+            for n, v in zip(options, combination, strict=True)
+            if v is not None
+        ]
+        stack = SimpleNamespace(packages=packages)
+        if packages and not stack_problems(snapshot, roots, stack):  # type: ignore[arg-type]
+            return True
+    return False
+
+
+@SETTINGS
+@given(universes_with_pre_releases_and_extras(), st.sampled_from([1, 2, encoding.WINDOW]))
+def test_latest_with_pre_releases_and_extras_answers_exactly_when_a_stack_exists(
+    universe: tuple[list[Release], tuple[str, ...]], window: int
+) -> None:
+    # A model may hold releases and extras that nothing requires; before their support
+    # was learned, LATEST gave up on such universes (no stack, no proof).
+    releases, roots = universe
+    snapshot = Snapshot.from_releases(releases)
+    default, encoding.WINDOW = encoding.WINDOW, window
+    try:
+        result = recommend(snapshot, AdviseRequest(roots))
+    finally:
+        encoding.WINDOW = default
+    assert result.optimal
+    if some_stack_is_valid(snapshot, releases, roots):
+        [found] = result.stacks
+        assert stack_problems(snapshot, roots, found) == []
+    else:
+        assert result.stacks == () and result.unsatisfiable is not None

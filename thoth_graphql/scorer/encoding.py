@@ -62,7 +62,8 @@ _EXTRA_IN_MARKER = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 
 class Dependents:
     """`encoding.into`: for a package, every dependency on it that a chosen release may
-    activate, for the pre-release rule's reasons.
+    activate, for the pre-release rule's reasons (and the support of a package or extra
+    that a model holds for nothing, `Lexicographic._learn_support`).
 
     It reads every release of every package with variables, encoded or not, through every
     extra its markers name, so the reasons are complete whatever gets expanded later; and
@@ -72,12 +73,14 @@ class Dependents:
 
     def __init__(self, encoding: Encoding) -> None:
         self._encoding = cast(Encoding, weakref.proxy(encoding))
-        self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] | None = None
+        self._by_target: dict[str, list[tuple[int, list[int], Dependency]]] = {}
+        self._indexed: set[str] = set()
+        """The names whose dependents `_by_target` lists."""
 
     def get(self, t: int, default: Sequence[Into] = (), final: int | None = None) -> Sequence[Into]:
-        """The dependencies on package t. With `final` (for a rule that only dependencies
-        naming a pre-release or leaving out release `final` of t satisfy), the 'older'
-        entries only when a package without variables has such a dependency: a stack can
+        """The dependencies on package t, and the 'older' entries only when a package
+        without variables has one (with `final`, for a rule that only dependencies naming
+        a pre-release or leaving out release `final` of t satisfy: one such): a stack can
         only reach such a package through an older release not expanded yet, and the
         dependencies of packages with variables are all listed, expanded or not (the
         'older' entries of a hub's pre-release otherwise put every 'older' assumption in
@@ -86,14 +89,22 @@ class Dependents:
         view = encoding.view
         packages = view.snapshot.by_id
         target = packages[t]
-        if self._by_target is None:
-            self._by_target = self._index(packages)
+        if target.name not in self._indexed:
+            # The packages with pre-releases at once (the rule asks about no other), any
+            # other one when it is first asked about.
+            wanted = {target.name}
+            if not self._indexed:
+                wanted |= {p.name for p in packages if p.final_mask != p.full_mask}
+            self._by_target.update(self._index(packages, wanted))
+            self._indexed |= wanted
         found: list[Into] = []
-        unreached = final is None
+        unreached = False
         """Whether a package without variables may activate a dependency that counts."""
         for q, versions, dependency in self._by_target.get(target.name, ()):
             if q not in encoding._first:
-                if final is not None and not unreached:
+                if final is None:
+                    unreached = True
+                elif not unreached:
                     edge = view.edge(dependency)
                     unreached = edge.names_pre or not (edge.bits >> final) & 1
                 continue
@@ -117,12 +128,10 @@ class Dependents:
 
     @staticmethod
     def _index(
-        packages: Sequence[PackageIndex],
+        packages: Sequence[PackageIndex], names: set[str]
     ) -> dict[str, list[tuple[int, list[int], Dependency]]]:
         """Dependency name -> (package, its releases declaring it, the dependency), for
-        the packages with pre-releases only (the rule asks about no other), each list of
-        dependencies that releases share read once."""
-        with_pre = {p.name for p in packages if p.final_mask != p.full_mask}
+        these names only, each list of dependencies that releases share read once."""
         index: dict[str, list[tuple[int, list[int], Dependency]]] = {}
         for package in packages:
             shared: dict[int, list[int]] = {}
@@ -132,7 +141,7 @@ class Dependents:
                 if versions is None:
                     versions = shared[id(dependencies)] = []
                     for dependency in dependencies:
-                        if dependency.name in with_pre:
+                        if dependency.name in names:
                             index.setdefault(dependency.name, []).append(
                                 (package.id, versions, dependency)
                             )

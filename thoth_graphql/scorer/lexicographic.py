@@ -22,7 +22,11 @@ a yanked release only when pinned) are checked on the stack found; a violation a
 clause for this request and the descent starts again, keeping the decisions before the
 violation that still fit (they are still the newest that fit: learning only removes
 stacks). A pre-release has its rule learned as soon as the descent meets it, with the
-requirements known then, so that most violations stop a descent where they happen.
+requirements known then, so that most violations stop a descent where they happen. A
+model may satisfy a rule with releases or extras that nothing in the stack requires
+(bystanders): when the final check finds the rule broken again, their support is learned
+("a release needs an active dependency on it"), and a loop formula for bystanders that
+support each other.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from thoth_graphql.scorer.decisions import Constraint, Decisions, Solution
 from thoth_graphql.scorer.encoding import Encoding
 from thoth_graphql.scorer.objectives import Objective
 from thoth_graphql.scorer.requirements import Demands, RootDemand
-from thoth_graphql.scorer.snapshot import EnvironmentView
+from thoth_graphql.scorer.snapshot import Edge, EnvironmentView
 from thoth_graphql.scorer.types import GapReason, KnowledgeGap
 
 RESTARTS = 64
@@ -87,6 +91,35 @@ class Question:
     """The same with unknown packages free to fit: the honesty check."""
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A dependency that satisfies a learned rule when its literal is true."""
+
+    package: int
+    version: int
+    """-1: the literal is the package's 'older' variable."""
+    extra: str
+    literal: int
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """The reasons of a clause learned for a whole-stack rule."""
+
+    reasons: list[Reason]
+    older: frozenset[int]
+    """The packages whose 'older' variable is among them (`Lexicographic._relearn`)."""
+
+    @classmethod
+    def of(cls, reasons: list[Reason]) -> Learned:
+        return cls(reasons, frozenset(r.package for r in reasons if r.version < 0))
+
+
+RuleKey = tuple[str, int, int | str, int]
+"""("pre", package, final, selector), ("support", package, extra or "", selector) or
+("loop", its number in `_loops`, "", selector)."""
+
+
 class Lexicographic:
     """One LATEST question over an encoding, holding the encoding's lock while it runs."""
 
@@ -102,11 +135,14 @@ class Lexicographic:
         self.outcome = LexicographicOutcome()
         self._model: list[int] = []
         self._selectors: list[int] = []
-        self._rules: dict[tuple[int, int, int], set[int]] = {}
-        """The pre-release rules learned: (package, final, selector) -> the packages whose
-        'older' variable the rule's clause names."""
-        self._pre_literals: dict[tuple[int, int], int] = {}
-        """(package, selector) -> the literal its pre-releases imply (`_any_pre`)."""
+        self._rules: dict[RuleKey, Learned] = {}
+        """The clauses learned for the whole-stack rules, and their reasons: a pre-release
+        rule (`_learn_final_instead`) or the support of a package or an extra
+        (`_learn_support`)."""
+        self._loops: list[tuple[RuleKey, ...]] = []
+        """The supports each loop formula learned is over (`_learn_unfounded`)."""
+        self._implied: dict[tuple[int, int, int], int] = {}
+        """(package, releases, selector) -> the literal they imply (`_any_of`)."""
 
     def run(self) -> LexicographicOutcome:
         with self.encoding.lock:
@@ -456,6 +492,7 @@ class Lexicographic:
             if final is not None:
                 if not learn:
                     return position[p]
+                self._support_bystanders(solution, p, common)
                 self._learn_final_instead(p, final, common)
                 first = min(position[p], first if first is not None else position[p])
         return first
@@ -482,46 +519,144 @@ class Lexicographic:
         The reasons are the same for every pre-release of p, so all of them get the rule
         at once (through one literal that each implies): learned for the newest one only,
         the next one was met, learned and broke the descent again."""
-        encoding = self.encoding
-        reasons: list[int] = []
-        older: set[int] = set()
-        for q, w, extra, edge in encoding.into.get(p, (), final):
-            if edge.names_pre or not (edge.bits >> final) & 1:
-                reasons.append(encoding.activation(q, w, extra))
-                if w < 0:
-                    older.add(q)
-        encoding.add([-common, -self._any_pre(p, common), *reasons])
-        self._rules[(p, final, common)] = older
+        package = self.packages[p]
+        reasons = self._reasons(
+            p, final, lambda edge: edge.names_pre or not (edge.bits >> final) & 1
+        )
+        subject = self._any_of(p, package.full_mask & ~package.final_mask, common)
+        self.encoding.add([-common, -subject, *(r.literal for r in reasons)])
+        self._rules[("pre", p, final, common)] = Learned.of(reasons)
 
-    def _any_pre(self, p: int, common: int) -> int:
-        """A literal that each pre-release of p implies in this request (made once: a rule
-        learned again reuses it)."""
-        found = self._pre_literals.get((p, common))
+    def _learn_support(self, q: int, extra: str, common: int) -> bool:
+        """The support of package q (or of `extra` on it), as clauses of this request: a
+        release of q (the extra) needs an active dependency on q (naming the extra).
+
+        A stack decoded from a model holds only what its roots reach; the model may hold
+        more, releases and extras that nothing requires. Such a bystander can satisfy a
+        pre-release rule (`q 1.0 -> w -> p>=2.0rc1`: the model keeps w for nothing and p's
+        pre-release with it, while the stack takes q 2.0); the final check then breaks the
+        rule again and again. So when it does, the bystanders that satisfied the rule get
+        their support (`_support_bystanders`), and so on up, as long as it happens.
+        Whether it learned anything (a root needs no support)."""
+        roots = self.demands.roots
+        if any(r.package.id == q and (not extra or extra in r.extras) for r in roots):
+            return False
+        package = self.packages[q]
+        reasons = self._reasons(q, None, lambda edge: not extra or extra in edge.extras)
+        encoding = self.encoding
+        subject = (
+            encoding.extra_var(q, extra) if extra else self._any_of(q, package.full_mask, common)
+        )
+        encoding.add([-common, -subject, *(r.literal for r in reasons)])
+        self._rules[("support", q, extra, common)] = Learned.of(reasons)
+        return True
+
+    def _reasons(self, t: int, final: int | None, counts: Callable[[Edge], bool]) -> list[Reason]:
+        """The dependencies on package t that count for a rule (`Dependents.get`)."""
+        encoding = self.encoding
+        return [
+            Reason(q, w, extra, encoding.activation(q, w, extra))
+            for q, w, extra, edge in encoding.into.get(t, (), final)
+            if counts(edge)
+        ]
+
+    def _support_bystanders(self, solution: Solution, p: int, common: int) -> None:
+        """Before p's pre-release rule is learned again (the final check found it broken):
+        learn the support of each bystander of the model that satisfied one of p's rules,
+        or one of the supports learned before (`_learn_support`). When every such
+        bystander has its support already, they support each other for nothing: a cycle,
+        which a loop formula rules out (`_learn_unfounded`)."""
+        rules = [key for key in self._rules if key[0] == "pre" and key[1] == p and key[3] == common]
+        seen = set(rules)
+        met: list[RuleKey] = []
+        """The supports of bystanders, learned before, that the model satisfies."""
+        learned = False
+        while rules:
+            for reason in self._rules[rules.pop()].reasons:
+                q, extra = reason.package, reason.extra
+                if not self._holds(reason.literal):
+                    continue
+                if q in solution.chosen:
+                    if not extra or extra in solution.extras.get(q, ()) or reason.version < 0:
+                        continue  # the stack holds it
+                else:
+                    extra = ""
+                key: RuleKey = ("support", q, extra, common)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key in self._rules:
+                    met.append(key)
+                    rules.append(key)
+                else:
+                    learned |= self._learn_support(q, extra, common)
+        if met and not learned:
+            self._loops.append(tuple(met))
+            self._learn_unfounded(len(self._loops) - 1, common)
+
+    def _learn_unfounded(self, loop: int, common: int) -> None:
+        """A loop formula (as answer set solvers learn them): for a set of packages and
+        extras, each needs a dependency on one of them from outside the set. Every valid
+        stack holds it, as the first of them its roots reach is reached from outside."""
+        members = [(key[1], str(key[2])) for key in self._loops[loop]]
+        packages = {q for q, extra in members if not extra}
+        outside: dict[int, Reason] = {}
+        for key in self._loops[loop]:
+            for reason in self._rules[key].reasons:
+                extra = "" if reason.version < 0 else reason.extra
+                if reason.package not in packages and (reason.package, extra) not in members:
+                    outside[reason.literal] = reason
+        encoding = self.encoding
+        for q, extra in members:
+            package = self.packages[q]
+            subject = (
+                encoding.extra_var(q, extra)
+                if extra
+                else self._any_of(q, package.full_mask, common)
+            )
+            encoding.add([-common, -subject, *outside])
+        self._rules[("loop", loop, "", common)] = Learned.of(list(outside.values()))
+
+    def _holds(self, literal: int) -> bool:
+        """Whether the last model holds a literal."""
+        model = self._model
+        return abs(literal) <= len(model) and model[abs(literal) - 1] == literal
+
+    def _any_of(self, p: int, versions: int, common: int) -> int:
+        """A literal that each of these releases of p implies in this request (made once: a
+        rule learned again reuses it)."""
+        key = (p, versions, common)
+        found = self._implied.get(key)
         if found is None:
             encoding = self.encoding
-            package = self.packages[p]
-            pre = [encoding.release(p, v) for v in members(package.full_mask & ~package.final_mask)]
-            if len(pre) == 1:
-                found = pre[0]
+            releases = [encoding.release(p, v) for v in members(versions)]
+            if len(releases) == 1:
+                found = releases[0]
             else:
                 found = encoding.new_var()
-                for release in pre:
+                for release in releases:
                     encoding.add([-common, -release, found])
-            self._pre_literals[(p, common)] = found
+            self._implied[key] = found
         return found
 
     def _relearn(self, expanded: list[int]) -> None:
-        """Learn again the pre-release rules whose clause names the 'older' variable of a
-        package just expanded: that variable no longer stands for releases not encoded
-        yet (it is free), and the clause learned now names the releases themselves. The
-        old clause stays, implied by the new one.
+        """Learn again the rules whose clause names the 'older' variable of a package just
+        expanded: that variable no longer stands for releases not encoded yet (it is
+        free), and the clause learned now names the releases themselves. The old clause
+        stays, implied by the new one.
 
         Without it a stack kept a pre-release on the strength of an 'older' variable the
         solver set for nothing, the final check broke it, and the descent started again,
         seven times for one pre-release on bench.scale's 100x request #3."""
-        for (p, final, common), older in list(self._rules.items()):
-            if not older.isdisjoint(expanded):
-                self._learn_final_instead(p, final, common)
+        for (kind, subject, detail, common), learned in list(self._rules.items()):
+            if learned.older.isdisjoint(expanded):
+                continue
+            if kind == "pre":
+                self._learn_final_instead(subject, int(detail), common)
+            elif kind == "support":
+                self._learn_support(subject, str(detail), common)
+            else:
+                self._learn_unfounded(subject, common)
 
     def _learn_pre_release(
         self, p: int, v: int, constraints: Sequence[Constraint], common: int
