@@ -39,6 +39,13 @@ from thoth_graphql.scorer.types import Unsatisfiable
 SOLVER = "cadical195"
 """CaDiCaL 1.9.5 through PySAT: incremental, with assumptions and unsat cores."""
 
+SOLVER_OPTIONS = {"elim": 0}
+"""No bounded variable elimination. An encoding answers request after request, and after
+enough conflicts CaDiCaL ran an elimination round inside one of their calls: 1.8 s for
+one question of a warm STABLE search at 100x (request #5, otherwise 1.2 s in all). Off,
+bench.scale's warm p95 at 100x went 1.55 -> 0.99 s (LATEST) and 2.1-2.6 -> 1.2-1.4 s
+(STABLE), cold the same (decision 0014, fifth pass)."""
+
 _CONFLICTS_PER_SLICE = 500
 """Conflicts per SAT call between two looks at the budget (CaDiCaL holds the GIL while it
 runs, so a slice is also how long the event loop may wait: a few milliseconds)."""
@@ -156,6 +163,7 @@ class Encoding:
         self.view = cast(EnvironmentView, weakref.proxy(view))
         """Weak: the view holds its encoding (see `EnvironmentView.snapshot`)."""
         self.solver = Solver(name=SOLVER)
+        self.solver.configure(SOLVER_OPTIONS)
         self.lock = threading.Lock()
         self.top = 0
         self.clauses = 0
