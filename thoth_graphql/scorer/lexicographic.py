@@ -541,13 +541,10 @@ class Lexicographic:
         roots = self.demands.roots
         if any(r.package.id == q and (not extra or extra in r.extras) for r in roots):
             return False
-        package = self.packages[q]
         reasons = self._reasons(q, None, lambda edge: not extra or extra in edge.extras)
-        encoding = self.encoding
-        subject = (
-            encoding.extra_var(q, extra) if extra else self._any_of(q, package.full_mask, common)
+        self.encoding.add(
+            [-common, -self._subject(q, extra, common), *(r.literal for r in reasons)]
         )
-        encoding.add([-common, -subject, *(r.literal for r in reasons)])
         self._rules[("support", q, extra, common)] = Learned.of(reasons)
         return True
 
@@ -598,7 +595,7 @@ class Lexicographic:
         """A loop formula (as answer set solvers learn them): for a set of packages and
         extras, each needs a dependency on one of them from outside the set. Every valid
         stack holds it, as the first of them its roots reach is reached from outside."""
-        members = [(key[1], str(key[2])) for key in self._loops[loop]]
+        members = {(key[1], str(key[2])) for key in self._loops[loop]}
         packages = {q for q, extra in members if not extra}
         outside: dict[int, Reason] = {}
         for key in self._loops[loop]:
@@ -606,16 +603,16 @@ class Lexicographic:
                 extra = "" if reason.version < 0 else reason.extra
                 if reason.package not in packages and (reason.package, extra) not in members:
                     outside[reason.literal] = reason
-        encoding = self.encoding
         for q, extra in members:
-            package = self.packages[q]
-            subject = (
-                encoding.extra_var(q, extra)
-                if extra
-                else self._any_of(q, package.full_mask, common)
-            )
-            encoding.add([-common, -subject, *outside])
+            self.encoding.add([-common, -self._subject(q, extra, common), *outside])
         self._rules[("loop", loop, "", common)] = Learned.of(list(outside.values()))
+
+    def _subject(self, q: int, extra: str, common: int) -> int:
+        """The literal a support or a loop formula is about: `extra` requested on q, or
+        (without one) any release of q."""
+        if extra:
+            return self.encoding.extra_var(q, extra)
+        return self._any_of(q, self.packages[q].full_mask, common)
 
     def _holds(self, literal: int) -> bool:
         """Whether the last model holds a literal."""
